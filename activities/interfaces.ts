@@ -1,0 +1,105 @@
+/**
+ * The contract between the flavor workflow and its activities. Everything here crosses the workflow
+ * history, so nothing here may hold a secret: no token, no key, no JIT config. Secrets stay in the
+ * clients that `createActivities(deps)` receives on the worker.
+ */
+
+/** What a runner of one flavor is made of; passed through from the workflow input to the activities. */
+export interface RunnerSpec {
+  /** This autoscaler's flavor name; VMs carry it in their metadata. */
+  flavor: string;
+  /** Runner and VM names are `<runnerNamePrefix>-<seq>`. */
+  runnerNamePrefix: string;
+  /** OpenStack image (name or id), Nova flavor (name or id) and network (name or id). */
+  image: string;
+  openstackFlavor: string;
+  network: string;
+  /** GitHub runner labels (the JIT config's labels). */
+  labels: string[];
+}
+
+/** One runner as the joined view of its VM and its GitHub registration sees it. */
+export type RunnerState = 'idle' | 'busy' | 'offline' | 'booting' | 'error';
+
+export interface RunnerInfo {
+  name: string;
+  state: RunnerState;
+  /** Nova server id and status (BUILD, ACTIVE, ERROR, ...); absent when there is no VM. */
+  vmId?: string;
+  vmStatus?: string;
+  /** GitHub runner id; absent when GitHub has no registration for this name. */
+  githubRunnerId?: number;
+  /** ISO time the VM was created. */
+  createdAt?: string;
+}
+
+export interface CreateRunnersRequest {
+  spec: RunnerSpec;
+  /** Names chosen by the workflow: a retry or a second worker reuses them, so a VM is never made twice. */
+  names: string[];
+}
+
+export interface CreateRunnersResult {
+  /** Names whose VM exists now (created here, or already there from an earlier attempt). */
+  created: string[];
+  failed: { name: string; reason: string }[];
+}
+
+export interface CleanupRunnersRequest {
+  spec: RunnerSpec;
+  /** A runner still offline this long after its VM was created is removed. */
+  bootTimeoutSeconds: number;
+}
+
+export interface CleanupRunnersResult {
+  /** What this tick removed and why (dangling registration, VM without runner, VM in ERROR, boot timeout). */
+  removed: { name: string; reason: string }[];
+  /** The runners that remain, from the same single VM list and GitHub list. */
+  runners: RunnerInfo[];
+}
+
+export interface DeleteIdleRunnersRequest {
+  spec: RunnerSpec;
+  /** Idle runners to choose from, in order of preference. */
+  candidates: string[];
+  /** Delete at most this many. */
+  count: number;
+}
+
+export interface DeleteIdleRunnersResult {
+  deleted: string[];
+  /** Candidates GitHub refused to delete because a job took them meanwhile (422): their VMs are kept. */
+  keptBusy: string[];
+}
+
+export interface PressureStreamRequest {
+  /** The flavor name the planner knows. */
+  plannerFlavor: string;
+  /** Increases with each connection of one workflow; values from an older connection are ignored. */
+  streamId: number;
+  /** Silence longer than this is a failure (the planner re-sends every 30 s). */
+  stallTimeoutSeconds: number;
+}
+
+/**
+ * How a pressure stream ends, as ApplicationFailure types. The unauthorized and not-found kinds are
+ * permanent until an operator acts: the workflow backs off at its cap instead of hot-looping.
+ */
+export const PlannerFailure = {
+  unauthorized: 'PlannerUnauthorized',
+  flavorNotFound: 'PlannerFlavorNotFound',
+  unavailable: 'PlannerUnavailable',
+} as const;
+
+export interface RunnerActivities {
+  /**
+   * Long-lived: connects to the planner, heartbeats, signals each changed pressure value to its own
+   * workflow run, and never returns normally (the end of the stream is a PlannerUnavailable failure).
+   */
+  streamPressure(request: PressureStreamRequest): Promise<void>;
+  createRunners(request: CreateRunnersRequest): Promise<CreateRunnersResult>;
+  /** Removes stale runners and returns the survivors: one VM list and one GitHub list per call. */
+  cleanupRunners(request: CleanupRunnersRequest): Promise<CleanupRunnersResult>;
+  /** Soft delete: GitHub registration first, the VM only after it; busy runners are never touched. */
+  deleteIdleRunners(request: DeleteIdleRunnersRequest): Promise<DeleteIdleRunnersResult>;
+}

@@ -1,0 +1,16 @@
+/**
+ * One Temporal dev server for the whole run and the workflow code bundled once (test/setup).
+ * JEST_NO_TEMPORAL=1 skips both, for suites that talk only to the HTTP simulators.
+ */
+const withTemporal = process.env.JEST_NO_TEMPORAL !== '1';
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  ...(withTemporal && {
+    globalSetup: '<rootDir>/test/setup/global-setup.ts',
+    globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  }),
+  testTimeout: 60_000,
+};

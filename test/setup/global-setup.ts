@@ -1,0 +1,27 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { devServerExecutable } from '../../worker/temporal-cli';
+
+/**
+ * One real Temporal dev server for the whole test run, and the workflow code bundled once. Test files
+ * reach both through environment variables (see test/support/temporal.ts).
+ */
+export default async function globalSetup(): Promise<void> {
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: devServerExecutable(), log: { format: 'pretty', level: 'error' } },
+  });
+  (globalThis as { temporalTestEnv?: TestWorkflowEnvironment }).temporalTestEnv = env;
+  process.env.TEMPORAL_TEST_ADDRESS = env.address;
+
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'workflow-bundle-'));
+  const codePath = path.join(dir, 'workflows.js');
+  writeFileSync(codePath, code);
+  process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE = codePath;
+}

@@ -1,0 +1,107 @@
+import type { RunnerSpec } from '../activities/interfaces';
+
+/** How a flavor decides its desired runner count. */
+export type FlavorMode = 'planner' | 'static';
+
+/**
+ * What an operator gives one flavor's workflow. No secret belongs here: the planner URL and token,
+ * cloud and GitHub credentials live on the worker.
+ */
+export interface FlavorSettings extends RunnerSpec {
+  /** The flavor name the planner knows (defaults to `flavor`). */
+  plannerFlavor: string;
+  mode: FlavorMode;
+  minRunners: number;
+  /** 0 = no cap. */
+  maxRunners: number;
+  /** Desired count while the planner stream is down. */
+  fallbackRunners: number;
+  cleanupIntervalSeconds: number;
+  bootTimeoutSeconds: number;
+  /** Reconnect backoff after a stream failure: doubles from the initial delay up to the cap. */
+  streamBackoffInitialSeconds: number;
+  streamBackoffMaxSeconds: number;
+  streamStallTimeoutSeconds: number;
+  /** Continue as new when the history reaches this many events (or earlier, when the server suggests it). */
+  continueAsNewAfterEvents: number;
+}
+
+/** The workflow input: settings (only `flavor` is required) and, after continue-as-new, the carried state. */
+export interface FlavorReconcilerInput {
+  settings: Partial<FlavorSettings> & Pick<FlavorSettings, 'flavor'>;
+  carried?: CarriedState;
+}
+
+export interface StreamStatus {
+  connected: boolean;
+  /** Time of the last connect or disconnect (ISO). */
+  since?: string;
+  /** Connections attempted after the first. */
+  reconnects: number;
+  lastError?: string;
+  /** Delay before the next reconnect while disconnected, in seconds. */
+  retryInSeconds?: number;
+}
+
+export interface CleanupReport {
+  at: string;
+  removed: { name: string; reason: string }[];
+  created: number;
+  deleted: string[];
+  keptBusy: string[];
+  runners: number;
+}
+
+export interface Totals {
+  created: number;
+  createFailures: number;
+  removedByCleanup: number;
+  deleted: number;
+  pressureUpdates: number;
+  cleanupTicks: number;
+}
+
+export interface RejectedInput {
+  at: string;
+  handler: string;
+  reason: string;
+}
+
+/** What survives continue-as-new. */
+export interface CarriedState {
+  fallbackRunners: number;
+  lastPressure?: number;
+  currentRunners: number;
+  creationPaused: boolean;
+  nextRunnerSeq: number;
+  streamId: number;
+  stream: StreamStatus;
+  streamFailuresInARow: number;
+  lastCleanup?: CleanupReport;
+  lastRejected?: RejectedInput;
+  totals: Totals;
+  runs: number;
+}
+
+/** The `state` query's answer. */
+export interface FlavorState {
+  flavor: string;
+  /** 'fallback' while the planner stream is down. */
+  mode: FlavorMode | 'fallback';
+  lastPressure?: number;
+  /** Undefined until a pressure or a fallback decides it. */
+  desired?: number;
+  currentRunners: number;
+  creationPaused: boolean;
+  fallbackRunners: number;
+  minRunners: number;
+  maxRunners: number;
+  /** Present in planner mode. */
+  stream?: StreamStatus;
+  operation?: 'create' | 'cleanup' | 'delete';
+  lastCleanup?: CleanupReport;
+  lastRejected?: RejectedInput;
+  totals: Totals;
+  /** Runs of this workflow so far (continue-as-new starts a new one). */
+  runs: number;
+}
