@@ -15,7 +15,25 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'fs', 'http', 'https', 'net', 'undici', '@octokit/*', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'], message: 'Workflow code is deterministic: no Node modules or I/O.' }] },
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                'fs',
+                'http',
+                'https',
+                'net',
+                'undici',
+                '@octokit/*',
+                '@temporalio/worker',
+                '@temporalio/client',
+                '@temporalio/activity',
+              ],
+              message: 'Workflow code is deterministic: no Node modules or I/O.',
+            },
+          ],
+        },
       ],
     },
   },

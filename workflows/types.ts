@@ -45,6 +45,8 @@ export interface StreamStatus {
 
 export interface CleanupReport {
   at: string;
+  /** Set when the tick failed (after its activity's retries); the next tick tries again. */
+  error?: string;
   removed: { name: string; reason: string }[];
   created: number;
   deleted: string[];
@@ -73,6 +75,8 @@ export interface CarriedState {
   lastPressure?: number;
   currentRunners: number;
   creationPaused: boolean;
+  /** True while the planner stream is down (planner mode only): desired comes from fallbackRunners. */
+  fallbackActive: boolean;
   nextRunnerSeq: number;
   streamId: number;
   stream: StreamStatus;

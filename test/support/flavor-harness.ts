@@ -1,0 +1,80 @@
+import { WorkflowClient, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createActivities, type RunnerFleet } from '../../activities';
+import { pressureSignal, flavorWorkflowId, stateQuery } from '../../workflows/definitions';
+import type { flavorReconciler } from '../../workflows';
+import type { FlavorReconcilerInput, FlavorState } from '../../workflows/types';
+import { FakeFleet } from './fake-fleet';
+import { FakePlanner } from './fake-planner';
+import { createTestWorker, eventually, uniqueName } from './temporal';
+
+/**
+ * A real worker on the test server with in-memory fleets (one per flavor) and an in-process planner:
+ * the workflow, its timers, signals, queries, updates and local activities all run for real.
+ */
+export class FlavorHarness {
+  readonly planner = new FakePlanner();
+  readonly fleets = new Map<string, FakeFleet>();
+  readonly handles: WorkflowHandle<typeof flavorReconciler>[] = [];
+  readonly taskQueue = uniqueName('flavor-tests');
+  private worker?: Worker;
+  private running?: Promise<void>;
+
+  constructor(readonly env: TestWorkflowEnvironment) {}
+
+  get client(): WorkflowClient {
+    return this.env.client.workflow;
+  }
+
+  async start(): Promise<void> {
+    const fleet: RunnerFleet = {
+      createRunners: (request) => this.fleet(request.spec.flavor).createRunners(request),
+      cleanupRunners: (request) => this.fleet(request.spec.flavor).cleanupRunners(request),
+      deleteIdleRunners: (request) => this.fleet(request.spec.flavor).deleteIdleRunners(request),
+    };
+    const activities = createActivities({
+      planner: this.planner,
+      fleet,
+      signalPressure: (run, signal) => this.client.getHandle(run.workflowId, run.runId).signal(pressureSignal, signal),
+    });
+    this.worker = await createTestWorker(this.env, { taskQueue: this.taskQueue, activities });
+    this.running = this.worker.run();
+  }
+
+  async stop(): Promise<void> {
+    for (const handle of this.handles) await handle.terminate('test over').catch(() => undefined);
+    this.worker?.shutdown();
+    await this.running;
+  }
+
+  fleet(flavor: string): FakeFleet {
+    let fleet = this.fleets.get(flavor);
+    if (!fleet) this.fleets.set(flavor, (fleet = new FakeFleet()));
+    return fleet;
+  }
+
+  /** Starts a flavor workflow with a fresh flavor name; answers its handle and its fleet. */
+  async startFlavor(
+    settings: Omit<FlavorReconcilerInput['settings'], 'flavor'>,
+    carried?: FlavorReconcilerInput['carried'],
+  ) {
+    const flavor = uniqueName('f');
+    const handle = await this.client.start<typeof flavorReconciler>('flavorReconciler', {
+      taskQueue: this.taskQueue,
+      workflowId: flavorWorkflowId(flavor),
+      args: [{ settings: { flavor, ...settings }, carried }],
+    });
+    this.handles.push(handle);
+    return { flavor, handle, fleet: this.fleet(flavor) };
+  }
+
+  state(handle: WorkflowHandle): Promise<FlavorState> {
+    return handle.query(stateQuery);
+  }
+
+  /** Waits until the state query's answer passes `accept`. */
+  until(handle: WorkflowHandle, accept: (state: FlavorState) => boolean, what = 'state'): Promise<FlavorState> {
+    return eventually(() => this.state(handle), accept, { what });
+  }
+}

@@ -1,0 +1,42 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+
+/** The dev server test/setup/global-setup.ts started for this run. */
+export function connectTestEnv(): Promise<TestWorkflowEnvironment> {
+  const address = process.env.TEMPORAL_TEST_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is unset: run the tests through jest (test/setup)');
+  return TestWorkflowEnvironment.createFromExistingServer({ address });
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A worker on the shared bundle of workflows/, on its own task queue. */
+export function createTestWorker(
+  env: TestWorkflowEnvironment,
+  options: Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath'>,
+): Promise<Worker> {
+  const codePath = process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE;
+  if (!codePath) throw new Error('TEMPORAL_TEST_WORKFLOW_BUNDLE is unset: run the tests through jest (test/setup)');
+  return Worker.create({ connection: env.nativeConnection, workflowBundle: { codePath }, ...options });
+}
+
+/** Polls `probe` until it returns a value that passes `accept`, or fails with the last value seen. */
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  { timeoutMs = 20_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await probe();
+    if (accept(last)) return last;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last, null, 2)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,301 @@
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { setFallbackRunnersSignal, setFallbackRunnersUpdate } from '../../workflows/definitions';
+import { temporalCliPath } from '../../worker/temporal-cli';
+import { FlavorHarness } from '../support/flavor-harness';
+import { connectTestEnv, eventually } from '../support/temporal';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Ticks that never come during a test, where the test is about the create path. */
+const noTicks = { cleanupIntervalSeconds: 3600 };
+
+let env: TestWorkflowEnvironment;
+let harness: FlavorHarness;
+
+beforeAll(async () => {
+  env = await connectTestEnv();
+  harness = new FlavorHarness(env);
+  await harness.start();
+});
+
+afterAll(async () => {
+  await harness?.stop();
+  await env?.teardown();
+});
+
+describe('create path', () => {
+  test('a pressure rise creates the difference at once, without listing', async () => {
+    const { flavor, handle, fleet } = await harness.startFlavor(noTicks);
+    await harness.until(handle, (s) => s.lastCleanup !== undefined, 'first tick at start');
+    harness.planner.set(flavor, 3);
+    const state = await harness.until(handle, (s) => s.currentRunners === 3);
+    expect(state).toMatchObject({ mode: 'planner', lastPressure: 3, desired: 3, creationPaused: false });
+    expect(state.stream).toMatchObject({ connected: true, reconnects: 0 });
+    expect(fleet.runners.size).toBe(3);
+    expect(fleet.callsOf('create')).toHaveLength(1);
+    expect(fleet.callsOf('cleanup')).toHaveLength(1);
+  });
+
+  test('pressure that arrives during a create is coalesced: only the newest value counts', async () => {
+    const { flavor, handle, fleet } = await harness.startFlavor(noTicks);
+    await harness.until(handle, (s) => s.lastCleanup !== undefined);
+    fleet.createDelayMs = 1500;
+    harness.planner.set(flavor, 1);
+    await harness.until(handle, (s) => s.operation === 'create');
+    for (let pressure = 2; pressure <= 10; pressure += 1) harness.planner.set(flavor, pressure);
+    await harness.until(handle, (s) => s.currentRunners === 10 && s.operation === undefined);
+    const creates = fleet.callsOf('create');
+    expect(creates.length).toBeLessThanOrEqual(3);
+    expect(creates.reduce((sum, call) => sum + call.count, 0)).toBe(10);
+    expect(fleet.runners.size).toBe(10);
+  });
+
+  test('a create that makes nothing pauses creation until the next cleanup tick', async () => {
+    const { flavor, handle, fleet } = await harness.startFlavor({ cleanupIntervalSeconds: 4 });
+    await harness.until(handle, (s) => s.lastCleanup !== undefined);
+    fleet.capacity = 0;
+    harness.planner.set(flavor, 2);
+    const paused = await harness.until(handle, (s) => s.creationPaused);
+    expect(paused.currentRunners).toBe(0);
+    expect(paused.totals.createFailures).toBe(2);
+    const createsWhilePaused = fleet.callsOf('create').length;
+    harness.planner.set(flavor, 3);
+    await harness.until(handle, (s) => s.lastPressure === 3);
+    await pause(500);
+    expect(fleet.callsOf('create')).toHaveLength(createsWhilePaused);
+    fleet.capacity = undefined;
+    const resumed = await harness.until(handle, (s) => s.currentRunners === 3 && !s.creationPaused);
+    expect(resumed.lastCleanup?.created).toBe(3);
+    expect(fleet.runners.size).toBe(3);
+  });
+});
+
+describe('cleanup loop', () => {
+  test('the first tick runs at start and removes stale runners before any pressure is seen', async () => {
+    const { flavor, handle, fleet } = await harness.startFlavor(noTicks);
+    expect(flavor).toBeTruthy();
+    fleet.runners.set('left-over-1', { state: 'offline', createdAt: '2026-01-01T00:00:00Z', stale: 'boot timeout' });
+    fleet.runners.set(`${flavor}-41`, { state: 'idle', createdAt: '2026-01-01T00:00:00Z' });
+    const state = await harness.until(handle, (s) => s.lastCleanup !== undefined);
+    expect(state.lastCleanup?.removed).toEqual([{ name: 'left-over-1', reason: 'boot timeout' }]);
+    expect(state.desired).toBeUndefined();
+    expect(state.currentRunners).toBe(1);
+    expect(fleet.callsOf('create')).toHaveLength(0);
+    expect(fleet.callsOf('delete')).toHaveLength(0);
+    // Numbering continues after the runners a previous workflow left.
+    harness.planner.set(flavor, 2);
+    await harness.until(handle, (s) => s.currentRunners === 2);
+    expect([...fleet.runners.keys()].sort()).toEqual([`${flavor}-41`, `${flavor}-42`]);
+  });
+
+  test('ticks converge down (idle only, busy untouched) and up', async () => {
+    const { flavor, handle, fleet } = await harness.startFlavor({ cleanupIntervalSeconds: 2 });
+    harness.planner.set(flavor, 5);
+    await harness.until(handle, (s) => s.currentRunners === 5);
+    const busy = fleet.setState('busy', 2);
+    harness.planner.set(flavor, 0);
+    const down = await harness.until(handle, (s) => (s.lastCleanup?.deleted.length ?? 0) > 0);
+    expect(down.lastCleanup?.deleted).toHaveLength(3);
+    expect(down.currentRunners).toBe(2);
+    expect([...fleet.runners.keys()].sort()).toEqual([...busy].sort());
+
+    // Jobs end elsewhere and their runners vanish; the count still says 2 until a tick lists the fleet.
+    harness.planner.set(flavor, 3);
+    await harness.until(handle, (s) => s.currentRunners === 3);
+    for (const name of busy) fleet.runners.delete(name);
+    const up = await harness.until(handle, (s) => s.lastCleanup?.created === 2);
+    expect(up.currentRunners).toBe(3);
+    expect(fleet.runners.size).toBe(3);
+  });
+
+  test('a failing cleanup is recorded and the next tick tries again', async () => {
+    const { handle, fleet } = await harness.startFlavor({ mode: 'static', minRunners: 1, cleanupIntervalSeconds: 2 });
+    await harness.until(handle, (s) => s.currentRunners === 1);
+    fleet.failCleanup = true;
+    // The tick's activity retries for about half a minute before the tick counts as failed.
+    const failed = await eventually(
+      () => harness.state(handle),
+      (s) => s.lastCleanup?.error !== undefined,
+      {
+        timeoutMs: 75_000,
+        what: 'a failed tick',
+      },
+    );
+    expect(failed.lastCleanup?.error).toContain('cloud unavailable');
+    fleet.failCleanup = false;
+    await harness.until(handle, (s) => s.lastCleanup !== undefined && s.lastCleanup.error === undefined);
+  }, 120_000);
+});
+
+describe('planner stream failures', () => {
+  test('failure → fallback count → reconnect with growing backoff → planner again', async () => {
+    const { flavor, handle, fleet } = await harness.startFlavor({
+      ...noTicks,
+      fallbackRunners: 2,
+      streamBackoffInitialSeconds: 1,
+      streamBackoffMaxSeconds: 4,
+    });
+    harness.planner.refuse.set(flavor, 'transient');
+    const delays = new Set<number>();
+    const fallback = await harness.until(handle, (s) => {
+      if (s.stream?.retryInSeconds) delays.add(s.stream.retryInSeconds);
+      return (s.stream?.reconnects ?? 0) >= 3;
+    });
+    expect([...delays]).toEqual(expect.arrayContaining([1, 2, 4]));
+    expect(fallback).toMatchObject({ mode: 'fallback', desired: 2 });
+    expect(fallback.stream?.lastError).toContain('PlannerUnavailable');
+    await harness.until(handle, (s) => s.currentRunners === 2);
+    expect(fleet.runners.size).toBe(2);
+
+    harness.planner.refuse.delete(flavor);
+    harness.planner.set(flavor, 5);
+    const back = await harness.until(handle, (s) => s.mode === 'planner' && s.currentRunners === 5);
+    expect(back.stream?.connected).toBe(true);
+    expect(back.stream?.retryInSeconds).toBeUndefined();
+  });
+
+  test('a dropped stream falls back, then the reconnect restores planner mode', async () => {
+    const { flavor, handle } = await harness.startFlavor({ ...noTicks, streamBackoffInitialSeconds: 1 });
+    harness.planner.set(flavor, 1);
+    await harness.until(handle, (s) => s.currentRunners === 1);
+    harness.planner.drop(flavor);
+    await harness.until(handle, (s) => s.mode === 'fallback' && s.desired === 0);
+    const back = await harness.until(handle, (s) => s.mode === 'planner' && s.stream?.connected === true);
+    expect(back.stream?.reconnects).toBe(1);
+    expect(back.desired).toBe(1);
+  });
+
+  test.each([
+    ['unauthorized', 'PlannerUnauthorized'],
+    ['not-found', 'PlannerFlavorNotFound'],
+  ] as const)('%s waits the cap at once instead of hot-looping', async (kind, type) => {
+    const { flavor, handle } = await harness.startFlavor({
+      ...noTicks,
+      streamBackoffInitialSeconds: 1,
+      streamBackoffMaxSeconds: 30,
+    });
+    harness.planner.refuse.set(flavor, kind);
+    const state = await harness.until(handle, (s) => s.stream?.lastError !== undefined);
+    expect(state.stream).toMatchObject({ connected: false, retryInSeconds: 30, reconnects: 0 });
+    expect(state.stream?.lastError).toContain(type);
+    await pause(2500);
+    expect((await harness.state(handle)).stream?.reconnects).toBe(0);
+  });
+});
+
+describe('operator handles', () => {
+  test('setFallbackRunners by signal; bad payloads are ignored and shown', async () => {
+    const { handle } = await harness.startFlavor({ ...noTicks, maxRunners: 10 });
+    await handle.signal(setFallbackRunnersSignal, 3);
+    await harness.until(handle, (s) => s.fallbackRunners === 3);
+    for (const bad of [-1, 2.5, 'x', 11, null]) {
+      await handle.signal(setFallbackRunnersSignal, bad);
+    }
+    const state = await harness.until(handle, (s) => s.lastRejected?.reason.includes('null') === true);
+    expect(state.fallbackRunners).toBe(3);
+    expect(state.lastRejected?.handler).toBe('setFallbackRunners');
+    await expect(handle.describe()).resolves.toMatchObject({ status: { name: 'RUNNING' } });
+  });
+
+  test('setFallbackRunners by update: valid values answer the state, invalid ones are rejected', async () => {
+    const { handle } = await harness.startFlavor({ ...noTicks, maxRunners: 10 });
+    const state = await handle.executeUpdate(setFallbackRunnersUpdate, { args: [4] });
+    expect(state.fallbackRunners).toBe(4);
+    for (const [bad, reason] of [
+      [-2, 'must not be negative'],
+      [1.5, 'must be an integer'],
+      ['7', 'must be an integer'],
+      [11, 'above maxRunners 10'],
+    ] as const) {
+      const rejected = handle.executeUpdate(setFallbackRunnersUpdate, { args: [bad] });
+      await expect(rejected).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      await expect(rejected).rejects.toMatchObject({ cause: { message: expect.stringContaining(reason) } });
+    }
+    expect((await harness.state(handle)).fallbackRunners).toBe(4);
+  });
+
+  test('the temporal CLI signals setFallbackRunners and queries state', async () => {
+    const { handle } = await harness.startFlavor(noTicks);
+    const cli = temporalCliPath();
+    if (!cli) throw new Error('the temporal CLI is not installed: run scripts/temporal-server.sh');
+    const run = (...args: string[]) =>
+      promisify(execFile)(cli, [...args, '--address', env.address, '--workflow-id', handle.workflowId]);
+    await run('workflow', 'signal', '--name', 'setFallbackRunners', '--input', '3');
+    await harness.until(handle, (s) => s.fallbackRunners === 3);
+    const { stdout } = await run('workflow', 'query', '--name', 'state', '--output', 'json');
+    expect(JSON.parse(stdout).queryResult[0]).toMatchObject({ fallbackRunners: 3, mode: 'planner' });
+    const update = await run(
+      'workflow',
+      'update',
+      'execute',
+      '--name',
+      'setFallbackRunners',
+      '--input',
+      '5',
+      '-o',
+      'json',
+    );
+    expect(JSON.parse(update.stdout).result).toMatchObject({ fallbackRunners: 5 });
+  });
+});
+
+describe('modes and lifetime', () => {
+  test('static mode holds minRunners with no stream', async () => {
+    const { flavor, handle, fleet } = await harness.startFlavor({ mode: 'static', minRunners: 2, maxRunners: 4 });
+    const state = await harness.until(handle, (s) => s.currentRunners === 2);
+    expect(state).toMatchObject({ mode: 'static', desired: 2 });
+    expect(state.stream).toBeUndefined();
+    expect(fleet.runners.size).toBe(2);
+    expect(harness.planner.openStreams(flavor)).toBe(0);
+  });
+
+  test('invalid settings fail the workflow with an error naming the field', async () => {
+    const { handle } = await harness.startFlavor({ minRunners: -1 });
+    const failure = await handle.result().catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause?.message).toContain('minRunners must be an integer ≥ 0');
+  });
+
+  test('continue-as-new carries the state and restarts the stream', async () => {
+    const { flavor, handle, fleet } = await harness.startFlavor({ ...noTicks, continueAsNewAfterEvents: 100 });
+    await handle.signal(setFallbackRunnersSignal, 7);
+    let pressure = 0;
+    while ((await harness.state(handle)).runs < 2) {
+      pressure += 1;
+      harness.planner.set(flavor, pressure);
+      await harness.until(handle, (s) => s.runs >= 2 || s.currentRunners === pressure);
+    }
+    harness.planner.set(flavor, pressure + 1);
+    const state = await harness.until(handle, (s) => s.currentRunners === pressure + 1);
+    expect(state.runs).toBe(2);
+    expect(state.fallbackRunners).toBe(7);
+    expect(state.totals.created).toBe(pressure + 1);
+    expect(fleet.runners.size).toBe(pressure + 1);
+    expect(state.stream?.connected).toBe(true);
+    await eventuallyOneStream(flavor);
+  });
+});
+
+async function eventuallyOneStream(flavor: string): Promise<void> {
+  // The previous run's stream stops at its next signal (its run is closed) or at its cancellation.
+  harness.planner.set(flavor, 1_000);
+  for (let i = 0; i < 100 && harness.planner.openStreams(flavor) !== 1; i += 1) await pause(100);
+  expect(harness.planner.openStreams(flavor)).toBe(1);
+}
+
+test('every history recorded above replays without non-determinism', async () => {
+  expect(harness.handles.length).toBeGreaterThanOrEqual(15);
+  const histories = await Promise.all(
+    harness.handles.map(async (handle) => ({ workflowId: handle.workflowId, history: await handle.fetchHistory() })),
+  );
+  const codePath = process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE!;
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath } }, histories)) {
+    expect(result.error).toBeUndefined();
+    replayed += 1;
+  }
+  expect(replayed).toBe(harness.handles.length);
+});

@@ -1,0 +1,1 @@
+export { flavorReconciler } from './flavor-reconciler';

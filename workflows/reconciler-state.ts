@@ -1,0 +1,153 @@
+/**
+ * One flavor's state inside its workflow: what the handlers change, what the `state` query shows and
+ * what continue-as-new carries. Plain data and arithmetic only; the workflow file tells the story.
+ */
+import { clampDesired, planCreate } from './decisions';
+import { runnerName, runnerSeq } from './runner-names';
+import type { CarriedState, CleanupReport, FlavorSettings, FlavorState, RejectedInput } from './types';
+import type { CreateRunnersResult, RunnerInfo } from '../activities/interfaces';
+
+export type Operation = NonNullable<FlavorState['operation']>;
+
+export class ReconcilerState {
+  readonly carried: CarriedState;
+  /** Set until the first cleanup tick of a fresh start has listed the fleet (see `needsCreate`). */
+  private fleetUnknown: boolean;
+  cleanupDue = true;
+  operation?: Operation;
+
+  constructor(
+    readonly settings: FlavorSettings,
+    carried: CarriedState | undefined,
+  ) {
+    this.fleetUnknown = carried === undefined;
+    this.carried = carried ?? {
+      fallbackRunners: settings.fallbackRunners,
+      currentRunners: 0,
+      creationPaused: false,
+      fallbackActive: false,
+      nextRunnerSeq: 0,
+      streamId: 0,
+      stream: { connected: false, reconnects: 0 },
+      streamFailuresInARow: 0,
+      totals: { created: 0, createFailures: 0, removedByCleanup: 0, deleted: 0, pressureUpdates: 0, cleanupTicks: 0 },
+      runs: 0,
+    };
+    this.carried.runs += 1;
+    this.carried.stream.connected = false;
+  }
+
+  /** Undefined while nothing decides it yet: planner mode before the first pressure or failure. */
+  desired(): number | undefined {
+    const { minRunners, maxRunners, mode } = this.settings;
+    if (mode === 'static') return clampDesired(0, minRunners, maxRunners);
+    if (this.carried.fallbackActive) return clampDesired(this.carried.fallbackRunners, minRunners, maxRunners);
+    const pressure = this.carried.lastPressure;
+    return pressure === undefined ? undefined : clampDesired(pressure, minRunners, maxRunners);
+  }
+
+  /**
+   * Runners the create path should make now. A fresh start waits for its first cleanup tick (which
+   * runs at once) so that runner numbering continues after the runners a previous workflow left.
+   */
+  needsCreate(): number {
+    if (this.fleetUnknown) return 0;
+    return planCreate(this.desired(), this.carried.currentRunners, this.carried.creationPaused);
+  }
+
+  /** The next `count` runner names; numbering never goes back, across retries and runs. */
+  takeRunnerNames(count: number): string[] {
+    const first = this.carried.nextRunnerSeq;
+    this.carried.nextRunnerSeq += count;
+    return Array.from({ length: count }, (_, i) => runnerName(this.settings.runnerNamePrefix, first + i));
+  }
+
+  recordCreate(result: CreateRunnersResult): void {
+    this.carried.currentRunners += result.created.length;
+    this.carried.totals.created += result.created.length;
+    this.carried.totals.createFailures += result.failed.length;
+    if (result.created.length === 0) this.carried.creationPaused = true;
+  }
+
+  /** A cleanup tick's fresh list: the count is set from it, creation unpaused, numbering moved past it. */
+  recordFleet(runners: RunnerInfo[]): void {
+    this.fleetUnknown = false;
+    this.carried.currentRunners = runners.length;
+    this.carried.creationPaused = false;
+    for (const runner of runners) {
+      const seq = runnerSeq(this.settings.runnerNamePrefix, runner.name);
+      if (seq !== undefined && seq >= this.carried.nextRunnerSeq) this.carried.nextRunnerSeq = seq + 1;
+    }
+  }
+
+  recordCleanup(report: CleanupReport): void {
+    this.carried.lastCleanup = report;
+    this.carried.totals.cleanupTicks += 1;
+    this.carried.totals.removedByCleanup += report.removed.length;
+    this.carried.totals.deleted += report.deleted.length;
+  }
+
+  recordCleanupFailure(error: string, now: string): void {
+    const runners = this.carried.currentRunners;
+    this.recordCleanup({ at: now, error, removed: [], created: 0, deleted: [], keptBusy: [], runners });
+  }
+
+  /** A value from connection `streamId`; values of older connections are dropped. */
+  recordPressure(streamId: number, pressure: number, now: string): void {
+    if (streamId !== this.carried.streamId) return;
+    const stream = this.carried.stream;
+    if (!stream.connected) {
+      stream.connected = true;
+      stream.since = now;
+      stream.retryInSeconds = undefined;
+      this.carried.streamFailuresInARow = 0;
+      this.carried.fallbackActive = false;
+    }
+    this.carried.lastPressure = pressure;
+    this.carried.totals.pressureUpdates += 1;
+  }
+
+  /** A new connection attempt; answers its id. */
+  openStream(): number {
+    if (this.carried.streamId > 0) this.carried.stream.reconnects += 1;
+    this.carried.streamId += 1;
+    return this.carried.streamId;
+  }
+
+  /** The stream failed or ended: fall back and count the failure; answers failures in a row. */
+  recordStreamFailure(error: string, now: string): number {
+    const stream = this.carried.stream;
+    stream.connected = false;
+    stream.since = now;
+    stream.lastError = error;
+    this.carried.fallbackActive = true;
+    this.carried.streamFailuresInARow += 1;
+    return this.carried.streamFailuresInARow;
+  }
+
+  reject(handler: string, reason: string, now: string): void {
+    const rejected: RejectedInput = { at: now, handler, reason };
+    this.carried.lastRejected = rejected;
+  }
+
+  snapshot(): FlavorState {
+    const { settings, carried } = this;
+    return {
+      flavor: settings.flavor,
+      mode: settings.mode === 'static' ? 'static' : this.carried.fallbackActive ? 'fallback' : 'planner',
+      lastPressure: carried.lastPressure,
+      desired: this.desired(),
+      currentRunners: carried.currentRunners,
+      creationPaused: carried.creationPaused,
+      fallbackRunners: carried.fallbackRunners,
+      minRunners: settings.minRunners,
+      maxRunners: settings.maxRunners,
+      stream: settings.mode === 'planner' ? { ...carried.stream } : undefined,
+      operation: this.operation,
+      lastCleanup: carried.lastCleanup,
+      lastRejected: carried.lastRejected,
+      totals: { ...carried.totals },
+      runs: carried.runs,
+    };
+  }
+}

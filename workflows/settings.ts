@@ -1,0 +1,98 @@
+/**
+ * The workflow input's settings, defaulted and checked. A bad setting fails the workflow at once with
+ * an error naming the field, before anything is created.
+ */
+import type { FlavorMode, FlavorSettings } from './types';
+
+export const defaultSettings = {
+  mode: 'planner' as FlavorMode,
+  minRunners: 0,
+  maxRunners: 0,
+  fallbackRunners: 0,
+  cleanupIntervalSeconds: 300,
+  bootTimeoutSeconds: 1200,
+  streamBackoffInitialSeconds: 5,
+  streamBackoffMaxSeconds: 60,
+  streamStallTimeoutSeconds: 90,
+  continueAsNewAfterEvents: 5000,
+  image: '',
+  openstackFlavor: '',
+  network: '',
+  labels: [] as string[],
+};
+
+const settingNames = new Set(['flavor', 'plannerFlavor', 'runnerNamePrefix', ...Object.keys(defaultSettings)]);
+
+const flavorNamePattern = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+export class InvalidSettingsError extends Error {}
+
+export function resolveSettings(input: Partial<FlavorSettings> & { flavor?: unknown }): FlavorSettings {
+  if (typeof input !== 'object' || input === null) throw new InvalidSettingsError('settings must be an object');
+  const unknown = Object.keys(input).filter((key) => !settingNames.has(key));
+  if (unknown.length > 0) throw new InvalidSettingsError(`unknown setting(s): ${unknown.join(', ')}`);
+  const flavor = input.flavor;
+  if (typeof flavor !== 'string' || !flavorNamePattern.test(flavor)) {
+    throw new InvalidSettingsError(`flavor must match ${flavorNamePattern}, got ${JSON.stringify(flavor)}`);
+  }
+  const settings: FlavorSettings = {
+    ...defaultSettings,
+    plannerFlavor: flavor,
+    runnerNamePrefix: flavor,
+    ...stripUndefined(input),
+    flavor,
+  };
+  if (settings.mode !== 'planner' && settings.mode !== 'static') {
+    throw new InvalidSettingsError(`mode must be "planner" or "static", got ${JSON.stringify(settings.mode)}`);
+  }
+  for (const field of ['plannerFlavor', 'runnerNamePrefix'] as const) {
+    if (typeof settings[field] !== 'string' || settings[field].length === 0) {
+      throw new InvalidSettingsError(`${field} must be a non-empty string`);
+    }
+  }
+  for (const field of ['image', 'openstackFlavor', 'network'] as const) {
+    if (typeof settings[field] !== 'string') throw new InvalidSettingsError(`${field} must be a string`);
+  }
+  if (!Array.isArray(settings.labels) || settings.labels.some((label) => typeof label !== 'string' || !label)) {
+    throw new InvalidSettingsError('labels must be a list of non-empty strings');
+  }
+  const counts = ['minRunners', 'maxRunners', 'fallbackRunners'] as const;
+  const seconds = [
+    'cleanupIntervalSeconds',
+    'bootTimeoutSeconds',
+    'streamBackoffInitialSeconds',
+    'streamBackoffMaxSeconds',
+    'streamStallTimeoutSeconds',
+  ] as const;
+  for (const field of counts) requireInteger(field, settings[field], 0);
+  for (const field of seconds) requirePositive(field, settings[field]);
+  requireInteger('continueAsNewAfterEvents', settings.continueAsNewAfterEvents, 100);
+  if (settings.maxRunners > 0 && settings.minRunners > settings.maxRunners) {
+    throw new InvalidSettingsError(`minRunners ${settings.minRunners} is above maxRunners ${settings.maxRunners}`);
+  }
+  if (settings.maxRunners > 0 && settings.fallbackRunners > settings.maxRunners) {
+    throw new InvalidSettingsError(
+      `fallbackRunners ${settings.fallbackRunners} is above maxRunners ${settings.maxRunners}`,
+    );
+  }
+  if (settings.streamBackoffMaxSeconds < settings.streamBackoffInitialSeconds) {
+    throw new InvalidSettingsError('streamBackoffMaxSeconds must not be below streamBackoffInitialSeconds');
+  }
+  return settings;
+}
+
+function requireInteger(field: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new InvalidSettingsError(`${field} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  }
+}
+
+function requirePositive(field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidSettingsError(`${field} must be a positive number of seconds, got ${JSON.stringify(value)}`);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
