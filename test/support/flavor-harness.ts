@@ -30,7 +30,7 @@ export class FlavorHarness {
   async start(): Promise<void> {
     const fleet: RunnerFleet = {
       createRunners: (request) => this.fleet(request.spec.flavor).createRunners(request),
-      cleanupRunners: (request) => this.fleet(request.spec.flavor).cleanupRunners(request),
+      cleanupRunners: (request) => this.fleet(request.spec.flavor).cleanupRunners(),
       deleteIdleRunners: (request) => this.fleet(request.spec.flavor).deleteIdleRunners(request),
     };
     const activities = createActivities({
