@@ -60,8 +60,8 @@ export interface CleanupRunnersResult {
 
 export interface DeleteIdleRunnersRequest {
   spec: RunnerSpec;
-  /** Idle runners to choose from, in order of preference. */
-  candidates: string[];
+  /** Idle runners from the tick's list, in order of preference (their ids spare a second list). */
+  candidates: RunnerInfo[];
   /** Delete at most this many. */
   count: number;
 }

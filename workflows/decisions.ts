@@ -20,7 +20,9 @@ export function planCreate(desired: number | undefined, current: number, creatio
 }
 
 export type ConvergePlan =
-  { action: 'none' } | { action: 'create'; count: number } | { action: 'delete'; count: number; candidates: string[] };
+  | { action: 'none' }
+  | { action: 'create'; count: number }
+  | { action: 'delete'; count: number; candidates: RunnerInfo[] };
 
 /**
  * A cleanup tick's converging step, from a fresh list. Only idle runners are candidates for a soft
@@ -33,8 +35,7 @@ export function planConverge(desired: number | undefined, runners: RunnerInfo[])
   const surplus = runners.length - desired;
   const candidates = runners
     .filter((runner) => runner.state === 'idle')
-    .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.name.localeCompare(b.name))
-    .map((runner) => runner.name);
+    .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.name.localeCompare(b.name));
   if (surplus === 0 || candidates.length === 0) return { action: 'none' };
   return { action: 'delete', count: Math.min(surplus, candidates.length), candidates };
 }

@@ -60,7 +60,7 @@ export class FakeFleet implements RunnerFleet {
   async deleteIdleRunners({ candidates, count }: DeleteIdleRunnersRequest): Promise<DeleteIdleRunnersResult> {
     this.calls.push({ kind: 'delete', count, at: Date.now() });
     const result: DeleteIdleRunnersResult = { deleted: [], keptBusy: [] };
-    for (const name of candidates) {
+    for (const { name } of candidates) {
       if (result.deleted.length >= count) break;
       const runner = this.runners.get(name);
       if (!runner) continue;
