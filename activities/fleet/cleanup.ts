@@ -1,0 +1,74 @@
+import { log } from '@temporalio/activity';
+import { ownsRunnerName } from '../../workflows/runner-names';
+import type { CleanupRunnersResult, RunnerInfo, RunnerSpec } from '../interfaces';
+import { errorMessage, mapConcurrent } from './concurrency';
+import { ownershipMetadata } from './create';
+import { joinFleet, planCleanup, type JoinedRunner } from './join';
+import type { FleetOptions } from './options';
+import type { Compute, RunnerRegistry } from './ports';
+
+type Deps = { compute: Compute; registry: RunnerRegistry; options: FleetOptions };
+
+/** This flavor's runners, joined: one paginated VM list and one paginated GitHub list. */
+export async function listFleet({ compute, registry, options }: Deps, spec: RunnerSpec): Promise<JoinedRunner[]> {
+  const owns = (name: string) => ownsRunnerName(spec.runnerNamePrefix, name);
+  const [vms, registrations] = await Promise.all([
+    compute.listServers({
+      metadata: ownershipMetadata(options.managerId, spec.flavor),
+      namePrefix: spec.runnerNamePrefix,
+    }),
+    registry.listRunners(owns),
+  ]);
+  return joinFleet(
+    vms.filter((vm) => owns(vm.name)),
+    registrations,
+  );
+}
+
+/**
+ * A cleanup tick: remove what planCleanup names, GitHub registration first. A registration GitHub
+ * refuses to delete (422: a job just took it) keeps its VM, and the runner stays in the count. A
+ * removal that fails for another reason is logged and left for the next tick.
+ */
+export async function cleanupRunners(
+  deps: Deps,
+  spec: RunnerSpec,
+  bootTimeoutSeconds: number,
+): Promise<CleanupRunnersResult> {
+  const plan = planCleanup(await listFleet(deps, spec), Date.now(), bootTimeoutSeconds);
+  const result: CleanupRunnersResult = { removed: [], runners: plan.survivors };
+  await mapConcurrent(plan.remove, deps.options.createConcurrency, async ({ runner, reason }) => {
+    try {
+      if ((await removeRunner(deps, runner)) === 'busy') {
+        result.runners.push(survivor(runner, 'busy'));
+      } else {
+        result.removed.push({ name: runner.name, reason });
+      }
+    } catch (err) {
+      log.warn('cleanup could not remove a runner', { runner: runner.name, reason, error: errorMessage(err) });
+      result.runners.push(survivor(runner, runner.vm?.status === 'ERROR' ? 'error' : 'offline'));
+    }
+  });
+  return result;
+}
+
+/** Deletes the registration, then the VM; 'busy' when GitHub refused because the runner took a job. */
+export async function removeRunner(
+  { compute, registry }: Deps,
+  runner: { vm?: { id: string }; registration?: { id: number } },
+): Promise<'removed' | 'busy'> {
+  if (runner.registration && (await registry.deleteRunner(runner.registration.id)) === 'busy') return 'busy';
+  if (runner.vm) await compute.deleteServer(runner.vm.id);
+  return 'removed';
+}
+
+function survivor(runner: JoinedRunner, state: RunnerInfo['state']): RunnerInfo {
+  return {
+    name: runner.name,
+    state,
+    vmId: runner.vm?.id,
+    vmStatus: runner.vm?.status,
+    githubRunnerId: runner.registration?.id,
+    createdAt: runner.vm?.created,
+  };
+}

@@ -1,0 +1,68 @@
+import type { CreateRunnersResult, RunnerSpec } from '../interfaces';
+import { errorMessage, mapConcurrent } from './concurrency';
+import type { FleetOptions } from './options';
+import type { Compute, RunnerRegistry } from './ports';
+import { renderUserData } from './user-data';
+
+type Outcome = { name: string; created: true } | { name: string; created: false; reason: string };
+
+/**
+ * Creates each named runner: a just-in-time registration, then a VM whose user data carries it. The
+ * usual path makes two POSTs and lists nothing. A name GitHub already knows means an earlier attempt
+ * (a retry, or another worker after a crash) got this far: then, and only then, Nova is asked whether
+ * that VM exists; if so it counts as created, and no second VM is made.
+ */
+export async function createRunners(
+  deps: { compute: Compute; registry: RunnerRegistry; options: FleetOptions },
+  spec: RunnerSpec,
+  names: string[],
+): Promise<CreateRunnersResult> {
+  const outcomes = await mapConcurrent(names, deps.options.createConcurrency, (name) =>
+    createOne(deps, spec, name).catch((err): Outcome => ({ name, created: false, reason: errorMessage(err) })),
+  );
+  return {
+    created: outcomes.filter((o) => o.created).map((o) => o.name),
+    failed: outcomes.flatMap((o) => (o.created ? [] : [{ name: o.name, reason: o.reason }])),
+  };
+}
+
+async function createOne(
+  { compute, registry, options }: { compute: Compute; registry: RunnerRegistry; options: FleetOptions },
+  spec: RunnerSpec,
+  name: string,
+): Promise<Outcome> {
+  const register = () => registry.generateJitConfig({ name, labels: spec.labels, runnerGroup: options.runnerGroup });
+  let registration: Awaited<ReturnType<typeof register>>;
+  try {
+    registration = await register();
+  } catch (err) {
+    if (!(err instanceof Error && err.name === 'RunnerNameTaken')) throw err;
+    if (await compute.findServerByName(name)) return { name, created: true };
+    // Registered by an attempt that died before its VM: replace that registration.
+    const [stale] = await registry.listRunners((runnerName) => runnerName === name);
+    if (stale && (await registry.deleteRunner(stale.id)) === 'busy') return { name, created: true };
+    registration = await register();
+  }
+  try {
+    await compute.createServer({
+      name,
+      image: spec.image,
+      flavor: spec.openstackFlavor,
+      network: spec.network,
+      userData: renderUserData(registration.encodedJitConfig, options.boot),
+      metadata: ownershipMetadata(options.managerId, spec.flavor),
+      securityGroups: options.securityGroups,
+      keyName: options.keyName,
+    });
+  } catch (err) {
+    // No VM will ever use this registration: remove it rather than leave it dangling until cleanup.
+    await registry.deleteRunner(registration.runnerId).catch(() => undefined);
+    throw err;
+  }
+  return { name, created: true };
+}
+
+/** Every VM carries who manages it and for which flavor; lists filter on both, not on a name prefix. */
+export function ownershipMetadata(managerId: string, flavor: string): Record<string, string> {
+  return { 'runner-autoscaler': managerId, 'runner-flavor': flavor };
+}

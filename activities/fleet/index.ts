@@ -1,0 +1,36 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { RunnerFleet } from '..';
+import { cleanupRunners } from './cleanup';
+import { createRunners } from './create';
+import { deleteIdleRunners } from './delete-idle';
+import { defaultFleetOptions, type FleetOptions } from './options';
+import type { Compute, RunnerRegistry } from './ports';
+
+export type { FleetOptions } from './options';
+export type { Compute, RunnerRegistry } from './ports';
+
+/**
+ * The runner-lifecycle activities over a cloud (Nova) and a registry (GitHub). A create call that made
+ * nothing at all fails, so that Temporal retries it; a partial one answers what it made.
+ */
+export function createRunnerFleet(deps: {
+  compute: Compute;
+  registry: RunnerRegistry;
+  options?: Partial<FleetOptions>;
+}): RunnerFleet {
+  const fleet = { ...deps, options: { ...defaultFleetOptions, ...deps.options } };
+  return {
+    async createRunners({ spec, names }) {
+      const result = await createRunners(fleet, spec, names);
+      if (names.length > 0 && result.created.length === 0) {
+        throw ApplicationFailure.retryable(
+          `no runner created: ${result.failed[0]?.reason ?? 'unknown error'}`,
+          'CreateFailed',
+        );
+      }
+      return result;
+    },
+    cleanupRunners: ({ spec, bootTimeoutSeconds }) => cleanupRunners(fleet, spec, bootTimeoutSeconds),
+    deleteIdleRunners: ({ candidates, count }) => deleteIdleRunners(fleet, candidates, count),
+  };
+}

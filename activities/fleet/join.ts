@@ -1,0 +1,79 @@
+/**
+ * The fleet as one joined view of VMs and GitHub registrations, and what a cleanup tick removes from
+ * it. Pure functions, table-tested in test/fleet/join.test.ts.
+ */
+import type { RunnerInfo } from '../interfaces';
+import type { RegisteredRunner, VmServer } from './ports';
+
+export interface JoinedRunner {
+  name: string;
+  vm?: VmServer;
+  registration?: RegisteredRunner;
+}
+
+/** Pairs VMs and registrations by name; both lists are already this flavor's own. */
+export function joinFleet(vms: VmServer[], registrations: RegisteredRunner[]): JoinedRunner[] {
+  const byName = new Map<string, JoinedRunner>();
+  for (const vm of vms) byName.set(vm.name, { name: vm.name, vm });
+  for (const registration of registrations) {
+    const joined = byName.get(registration.name) ?? { name: registration.name };
+    joined.registration = registration;
+    byName.set(registration.name, joined);
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The state a runner is in; `bootDeadlinePassed` tells whether its VM is older than the boot timeout. */
+export function runnerState(runner: JoinedRunner, bootDeadlinePassed: boolean): RunnerInfo['state'] {
+  const { vm, registration } = runner;
+  if (registration?.busy) return 'busy';
+  if (vm?.status === 'ERROR') return 'error';
+  if (registration?.status === 'online') return 'idle';
+  return bootDeadlinePassed ? 'offline' : 'booting';
+}
+
+export interface CleanupPlan {
+  /** Runners to remove: the registration first (if any), the VM only after it. */
+  remove: { runner: JoinedRunner; reason: string }[];
+  survivors: RunnerInfo[];
+}
+
+/**
+ * Which runners a cleanup tick removes. A busy runner is never removed, whatever else is wrong with
+ * it: its job finishes first. Everything else goes when it is dangling (registration without VM),
+ * finished (VM without registration: a just-in-time runner deregisters after its one job), broken
+ * (VM in ERROR) or stuck (still not online after the boot timeout).
+ */
+export function planCleanup(joined: JoinedRunner[], nowMs: number, bootTimeoutSeconds: number): CleanupPlan {
+  const plan: CleanupPlan = { remove: [], survivors: [] };
+  for (const runner of joined) {
+    const created = runner.vm ? Date.parse(runner.vm.created) : Number.NaN;
+    const bootDeadlinePassed = Number.isFinite(created) && nowMs - created > bootTimeoutSeconds * 1000;
+    const state = runnerState(runner, bootDeadlinePassed);
+    const reason =
+      state === 'busy'
+        ? undefined
+        : !runner.vm
+          ? 'registration without VM'
+          : !runner.registration
+            ? 'VM without registration'
+            : state === 'error'
+              ? 'VM in ERROR'
+              : state === 'offline'
+                ? `not online ${bootTimeoutSeconds} s after boot`
+                : undefined;
+    if (reason) {
+      plan.remove.push({ runner, reason });
+    } else {
+      plan.survivors.push({
+        name: runner.name,
+        state,
+        vmId: runner.vm?.id,
+        vmStatus: runner.vm?.status,
+        githubRunnerId: runner.registration?.id,
+        createdAt: runner.vm?.created,
+      });
+    }
+  }
+  return plan;
+}

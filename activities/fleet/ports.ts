@@ -1,0 +1,50 @@
+/**
+ * What the runner fleet needs of the OpenStack and GitHub clients. The real clients
+ * (activities/openstack, activities/github) satisfy these; so would any other cloud or forge.
+ */
+
+export interface VmServer {
+  id: string;
+  name: string;
+  /** Nova status: BUILD, ACTIVE, SHUTOFF, ERROR, ... */
+  status: string;
+  metadata: Record<string, string>;
+  /** ISO creation time. */
+  created: string;
+}
+
+export interface Compute {
+  createServer(request: {
+    name: string;
+    image: string;
+    flavor: string;
+    network: string;
+    userData: string;
+    metadata: Record<string, string>;
+    securityGroups?: string[];
+    keyName?: string;
+  }): Promise<{ id: string; name: string }>;
+  /** Every server carrying all of this metadata (paginated inside). */
+  listServers(filter: { metadata: Record<string, string>; namePrefix?: string }): Promise<VmServer[]>;
+  findServerByName(name: string): Promise<VmServer | undefined>;
+  deleteServer(id: string): Promise<'deleted' | 'gone'>;
+}
+
+export interface RegisteredRunner {
+  id: number;
+  name: string;
+  status: 'online' | 'offline';
+  busy: boolean;
+  labels: string[];
+}
+
+export interface RunnerRegistry {
+  /** Registers a just-in-time runner; rejects with an error whose `name` is 'RunnerNameTaken' on 409. */
+  generateJitConfig(request: {
+    name: string;
+    labels: string[];
+    runnerGroup?: string;
+  }): Promise<{ runnerId: number; encodedJitConfig: string }>;
+  listRunners(filter?: (name: string) => boolean): Promise<RegisteredRunner[]>;
+  deleteRunner(id: number): Promise<'deleted' | 'gone' | 'busy'>;
+}

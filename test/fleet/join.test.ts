@@ -1,0 +1,87 @@
+import { joinFleet, planCleanup, runnerState } from '../../activities/fleet/join';
+import type { RegisteredRunner, VmServer } from '../../activities/fleet/ports';
+import { jitConfigFromUserData, renderUserData } from '../../activities/fleet/user-data';
+
+const now = Date.parse('2026-06-01T12:00:00Z');
+const minutesAgo = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
+const vm = (name: string, status: string, ageMinutes: number): VmServer => ({
+  id: `vm-${name}`,
+  name,
+  status,
+  metadata: {},
+  created: minutesAgo(ageMinutes),
+});
+const registration = (name: string, status: 'online' | 'offline', busy = false): RegisteredRunner => ({
+  id: name.length * 1000 + name.charCodeAt(name.length - 1),
+  name,
+  status,
+  busy,
+  labels: [],
+});
+
+describe('runnerState', () => {
+  test.each([
+    ['busy wins over everything', vm('a', 'ERROR', 99), registration('a', 'online', true), true, 'busy'],
+    ['online and not busy', vm('a', 'ACTIVE', 1), registration('a', 'online'), false, 'idle'],
+    ['VM in ERROR', vm('a', 'ERROR', 1), registration('a', 'offline'), false, 'error'],
+    ['offline within the boot window', vm('a', 'BUILD', 1), registration('a', 'offline'), false, 'booting'],
+    ['offline past the boot window', vm('a', 'ACTIVE', 30), registration('a', 'offline'), true, 'offline'],
+  ])('%s', (_name, server, reg, deadlinePassed, state) => {
+    expect(runnerState({ name: 'a', vm: server, registration: reg }, deadlinePassed)).toBe(state);
+  });
+});
+
+describe('planCleanup', () => {
+  const bootTimeoutSeconds = 20 * 60;
+  test.each([
+    ['idle runner stays', [vm('r-1', 'ACTIVE', 5)], [registration('r-1', 'online')], [], ['r-1:idle']],
+    ['booting runner stays', [vm('r-1', 'BUILD', 1)], [registration('r-1', 'offline')], [], ['r-1:booting']],
+    [
+      'busy runner stays even in ERROR',
+      [vm('r-1', 'ERROR', 90)],
+      [registration('r-1', 'online', true)],
+      [],
+      ['r-1:busy'],
+    ],
+    ['registration without VM', [], [registration('r-1', 'offline')], ['r-1:registration without VM'], []],
+    ['finished runner: VM without registration', [vm('r-1', 'SHUTOFF', 40)], [], ['r-1:VM without registration'], []],
+    ['VM in ERROR', [vm('r-1', 'ERROR', 1)], [registration('r-1', 'offline')], ['r-1:VM in ERROR'], []],
+    [
+      'offline after the boot timeout',
+      [vm('r-1', 'ACTIVE', 21)],
+      [registration('r-1', 'offline')],
+      ['r-1:not online 1200 s after boot'],
+      [],
+    ],
+  ])('%s', (_name, vms, registrations, removed, survivors) => {
+    const plan = planCleanup(joinFleet(vms, registrations), now, bootTimeoutSeconds);
+    expect(plan.remove.map(({ runner, reason }) => `${runner.name}:${reason}`)).toEqual(removed);
+    expect(plan.survivors.map(({ name, state }) => `${name}:${state}`)).toEqual(survivors);
+  });
+
+  test('survivors carry the ids the soft delete needs', () => {
+    const plan = planCleanup(joinFleet([vm('r-2', 'ACTIVE', 3)], [registration('r-2', 'online')]), now, 60);
+    expect(plan.survivors).toEqual([
+      {
+        name: 'r-2',
+        state: 'idle',
+        vmId: 'vm-r-2',
+        vmStatus: 'ACTIVE',
+        githubRunnerId: 3050,
+        createdAt: minutesAgo(3),
+      },
+    ]);
+  });
+});
+
+describe('user data', () => {
+  test('carries the JIT config for the runner and nothing else of it', () => {
+    const userData = renderUserData('eyJzZWNyZXQiOiJ4In0=');
+    expect(userData).toContain("./run.sh --jitconfig 'eyJzZWNyZXQiOiJ4In0='");
+    expect(jitConfigFromUserData(userData)).toBe('eyJzZWNyZXQiOiJ4In0=');
+  });
+
+  test('refuses a config that is not base64 (it would break out of the quotes)', () => {
+    expect(() => renderUserData("x'; rm -rf /")).toThrow('a JIT config must be base64');
+  });
+});
