@@ -55,9 +55,10 @@ export async function cleanupRunners(
 /** Deletes the registration, then the VM; 'busy' when GitHub refused because the runner took a job. */
 export async function removeRunner(
   { compute, registry }: Deps,
-  runner: { vm?: { id: string }; registration?: { id: number } },
+  runner: { vm?: { id: string }; registration?: { id: number }; duplicate?: true },
 ): Promise<'removed' | 'busy'> {
-  if (runner.registration && (await registry.deleteRunner(runner.registration.id)) === 'busy') return 'busy';
+  const registration = runner.duplicate ? undefined : runner.registration;
+  if (registration && (await registry.deleteRunner(registration.id)) === 'busy') return 'busy';
   if (runner.vm) await compute.deleteServer(runner.vm.id);
   return 'removed';
 }

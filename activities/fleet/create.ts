@@ -10,7 +10,8 @@ type Outcome = { name: string; created: true } | { name: string; created: false;
  * Creates each named runner: a just-in-time registration, then a VM whose user data carries it. The
  * usual path makes two POSTs and lists nothing. A name GitHub already knows means an earlier attempt
  * (a retry, or another worker after a crash) got this far: then, and only then, Nova is asked whether
- * that VM exists; if so it counts as created, and no second VM is made.
+ * that VM exists; if so it counts as created, and no second VM is made. A failed VM create looks the
+ * same way before it gives the registration up.
  */
 export async function createRunners(
   deps: { compute: Compute; registry: RunnerRegistry; options: FleetOptions },
@@ -55,6 +56,8 @@ async function createOne(
       keyName: options.keyName,
     });
   } catch (err) {
+    // A lost answer may hide a VM that was made: look before giving up, or a retry would make a twin.
+    if (await compute.findServerByName(name).catch(() => undefined)) return { name, created: true };
     // No VM will ever use this registration: remove it rather than leave it dangling until cleanup.
     await registry.deleteRunner(registration.runnerId).catch(() => undefined);
     throw err;

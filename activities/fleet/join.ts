@@ -9,18 +9,27 @@ export interface JoinedRunner {
   name: string;
   vm?: VmServer;
   registration?: RegisteredRunner;
+  /** A second VM of the same name (a create retried after a lost answer): it is removed, VM only. */
+  duplicate?: true;
 }
 
-/** Pairs VMs and registrations by name; both lists are already this flavor's own. */
+/**
+ * Pairs VMs and registrations by name; both lists are already this flavor's own. Nova allows twins of
+ * one name: the oldest is the runner, any younger one is marked a duplicate so that it cannot leak.
+ */
 export function joinFleet(vms: VmServer[], registrations: RegisteredRunner[]): JoinedRunner[] {
   const byName = new Map<string, JoinedRunner>();
-  for (const vm of vms) byName.set(vm.name, { name: vm.name, vm });
+  const duplicates: JoinedRunner[] = [];
+  for (const vm of [...vms].sort((a, b) => a.created.localeCompare(b.created))) {
+    if (byName.has(vm.name)) duplicates.push({ name: vm.name, vm, duplicate: true });
+    else byName.set(vm.name, { name: vm.name, vm });
+  }
   for (const registration of registrations) {
     const joined = byName.get(registration.name) ?? { name: registration.name };
     joined.registration = registration;
     byName.set(registration.name, joined);
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values(), ...duplicates].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The state a runner is in; `bootDeadlinePassed` tells whether its VM is older than the boot timeout. */
@@ -50,8 +59,9 @@ export function planCleanup(joined: JoinedRunner[], nowMs: number, bootTimeoutSe
     const created = runner.vm ? Date.parse(runner.vm.created) : Number.NaN;
     const bootDeadlinePassed = Number.isFinite(created) && nowMs - created > bootTimeoutSeconds * 1000;
     const state = runnerState(runner, bootDeadlinePassed);
-    const reason =
-      state === 'busy'
+    const reason = runner.duplicate
+      ? 'duplicate VM'
+      : state === 'busy'
         ? undefined
         : !runner.vm
           ? 'registration without VM'

@@ -59,6 +59,13 @@ describe('planCleanup', () => {
     expect(plan.survivors.map(({ name, state }) => `${name}:${state}`)).toEqual(survivors);
   });
 
+  test('a younger twin VM of one name is removed as a duplicate, the runner itself stays', () => {
+    const twins = [vm('r-1', 'ACTIVE', 2), { ...vm('r-1', 'ACTIVE', 5), id: 'vm-r-1-older' }];
+    const plan = planCleanup(joinFleet(twins, [registration('r-1', 'online')]), now, 1200);
+    expect(plan.remove.map(({ runner, reason }) => `${runner.vm?.id}:${reason}`)).toEqual(['vm-r-1:duplicate VM']);
+    expect(plan.survivors.map(({ vmId, state }) => `${vmId}:${state}`)).toEqual(['vm-r-1-older:idle']);
+  });
+
   test('survivors carry the ids the soft delete needs', () => {
     const plan = planCleanup(joinFleet([vm('r-2', 'ACTIVE', 3)], [registration('r-2', 'online')]), now, 60);
     expect(plan.survivors).toEqual([

@@ -1,0 +1,225 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { loadCredentials, type OpenStackCredentials } from '../../activities/openstack';
+import { workerConfigSchema, type WorkerConfigFile } from './schema';
+
+type Env = Record<string, string | undefined>;
+
+export interface WorkerConfig {
+  managerId: string;
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: { serverName?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } };
+  };
+  /** Absent: this worker serves static flavors only. */
+  planner?: { url: string; token: string };
+  github: {
+    baseUrl: string;
+    scope: { org: string } | { owner: string; repo: string };
+    auth: { kind: 'token'; token: string } | { kind: 'app'; appId: number; installationId: number; privateKey: string };
+    runnerGroup?: string;
+  };
+  openstack: { credentials: OpenStackCredentials; securityGroups?: string[]; keyName?: string };
+  runner?: { dir: string; user: string };
+  metrics?: { port: number; host: string };
+}
+
+/** A configuration the worker must not start with; the message names each field and why. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid worker configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+export interface ConfigSources {
+  env: Env;
+  /** The YAML file; RUNNER_AUTOSCALER_CONFIG when not given. Without either, env alone configures. */
+  path?: string;
+  readFile?: (path: string) => string;
+}
+
+/**
+ * Reads the file, lays the environment over it, checks everything, and reads the secrets it names.
+ * It either answers a whole configuration or throws a ConfigError listing every problem: nothing
+ * half-starts.
+ */
+export function loadWorkerConfig({
+  env,
+  path = env.RUNNER_AUTOSCALER_CONFIG,
+  readFile = readText,
+}: ConfigSources): WorkerConfig {
+  const raw = path ? parseFile(path, readFile) : {};
+  const parsed = workerConfigSchema.safeParse(withEnvironment(raw, env));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
+  const file = parsed.data;
+  const problems: string[] = [];
+  const secret = (field: string, fromEnv: string | undefined, filePath: string | undefined) => {
+    if (fromEnv) return fromEnv;
+    if (!filePath) return undefined;
+    try {
+      const text = readFile(filePath).trim();
+      if (text) return text;
+      problems.push(`${field}: file ${filePath} is empty`);
+    } catch (err) {
+      problems.push(`${field}: cannot read ${filePath} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    return undefined;
+  };
+
+  const planner = resolvePlanner(
+    file,
+    secret(`planner.tokenFile`, env.PLANNER_TOKEN, file.planner?.tokenFile),
+    problems,
+  );
+  const github = resolveGitHub(file, env, secret, problems);
+  const openstack = resolveOpenStack(file, env, problems);
+  const temporal = resolveTemporal(file, env, secret, problems);
+  if (problems.length > 0 || !github || !openstack) throw new ConfigError(problems);
+  return {
+    managerId: file.managerId,
+    temporal,
+    planner,
+    github,
+    openstack,
+    runner: file.runner,
+    metrics: file.metrics,
+  };
+}
+
+function parseFile(path: string, readFile: (path: string) => string): unknown {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (err) {
+    throw new ConfigError([`config file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (err) {
+    throw new ConfigError([`config file ${path}: not valid YAML (${(err as Error).message.split('\n')[0]})`]);
+  }
+}
+
+/** Environment variables win over the file, field by field. */
+function withEnvironment(raw: unknown, env: Env): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const config = structuredClone(raw) as Record<string, Record<string, unknown> | unknown>;
+  const set = (section: string, field: string, value: unknown) => {
+    if (value === undefined || value === '') return;
+    const current = config[section];
+    config[section] = { ...(typeof current === 'object' && current !== null ? current : {}), [field]: value };
+  };
+  if (env.RUNNER_AUTOSCALER_MANAGER_ID) config.managerId = env.RUNNER_AUTOSCALER_MANAGER_ID;
+  set('temporal', 'address', env.TEMPORAL_ADDRESS);
+  set('temporal', 'namespace', env.TEMPORAL_NAMESPACE);
+  set('temporal', 'taskQueue', env.TEMPORAL_TASK_QUEUE);
+  set('planner', 'url', env.PLANNER_URL);
+  set('github', 'apiUrl', env.GITHUB_API_URL);
+  set('github', 'org', env.GITHUB_ORG);
+  set('github', 'repository', env.GITHUB_REPOSITORY);
+  set('github', 'runnerGroup', env.GITHUB_RUNNER_GROUP);
+  if (env.GITHUB_APP_ID || env.GITHUB_APP_INSTALLATION_ID || env.GITHUB_APP_PRIVATE_KEY_FILE) {
+    set('github', 'app', {
+      appId: Number(env.GITHUB_APP_ID),
+      installationId: Number(env.GITHUB_APP_INSTALLATION_ID),
+      privateKeyFile: env.GITHUB_APP_PRIVATE_KEY_FILE,
+    });
+  }
+  set('openstack', 'cloud', env.OS_CLOUD);
+  return config;
+}
+
+function resolvePlanner(
+  file: WorkerConfigFile,
+  token: string | undefined,
+  problems: string[],
+): WorkerConfig['planner'] {
+  const url = file.planner?.url;
+  if (url && !token) problems.push('planner: a URL is set but no token (PLANNER_TOKEN or planner.tokenFile)');
+  if (token && !url) problems.push('planner: a token is set but no URL (PLANNER_URL or planner.url)');
+  return url && token ? { url, token } : undefined;
+}
+
+type SecretReader = (field: string, fromEnv: string | undefined, filePath: string | undefined) => string | undefined;
+
+function resolveGitHub(
+  file: WorkerConfigFile,
+  env: Env,
+  secret: SecretReader,
+  problems: string[],
+): WorkerConfig['github'] | undefined {
+  const github = file.github;
+  if (!github) {
+    problems.push('github: required (github.org or github.repository, and a token or an app)');
+    return undefined;
+  }
+  if (Boolean(github.org) === Boolean(github.repository)) {
+    problems.push('github: set exactly one of org and repository');
+  }
+  const token = secret('github.tokenFile', env.GITHUB_TOKEN, github.tokenFile);
+  const privateKey = github.app && secret('github.app.privateKeyFile', undefined, github.app.privateKeyFile);
+  if (Boolean(token) === Boolean(github.app)) {
+    problems.push('github: set exactly one of a token (GITHUB_TOKEN or github.tokenFile) and an app');
+  }
+  const scope = github.org
+    ? { org: github.org }
+    : { owner: github.repository?.split('/')[0] ?? '', repo: github.repository?.split('/')[1] ?? '' };
+  const auth: WorkerConfig['github']['auth'] | undefined = token
+    ? { kind: 'token', token }
+    : github.app && privateKey
+      ? { kind: 'app', appId: github.app.appId, installationId: github.app.installationId, privateKey }
+      : undefined;
+  return auth && { baseUrl: github.apiUrl, scope, auth, runnerGroup: github.runnerGroup };
+}
+
+function resolveOpenStack(file: WorkerConfigFile, env: Env, problems: string[]): WorkerConfig['openstack'] | undefined {
+  try {
+    const cloud = file.openstack?.cloud;
+    const credentials = loadCredentials({ env: { ...env, OS_CLOUD: cloud } });
+    return { credentials, securityGroups: file.openstack?.securityGroups, keyName: file.openstack?.keyName };
+  } catch (err) {
+    problems.push(`openstack: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+function resolveTemporal(
+  file: WorkerConfigFile,
+  env: Env,
+  secret: SecretReader,
+  problems: string[],
+): WorkerConfig['temporal'] {
+  const { address, namespace, taskQueue, tls, apiKeyFile } = file.temporal;
+  const apiKey = secret('temporal.apiKeyFile', env.TEMPORAL_API_KEY, apiKeyFile);
+  const readPem = (field: string, filePath: string | undefined) => {
+    const text = secret(field, undefined, filePath);
+    return text === undefined ? undefined : Buffer.from(text);
+  };
+  if (tls && Boolean(tls.clientCertFile) !== Boolean(tls.clientKeyFile)) {
+    problems.push('temporal.tls: clientCertFile and clientKeyFile go together (mTLS)');
+  }
+  const crt = readPem('temporal.tls.clientCertFile', tls?.clientCertFile);
+  const key = readPem('temporal.tls.clientKeyFile', tls?.clientKeyFile);
+  const resolvedTls =
+    tls || apiKey
+      ? {
+          serverName: tls?.serverName,
+          serverRootCACertificate: readPem('temporal.tls.caFile', tls?.caFile),
+          clientCertPair: crt && key ? { crt, key } : undefined,
+        }
+      : undefined;
+  return { address, namespace, taskQueue, apiKey, tls: resolvedTls };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+  return `${field}: ${issue.message}`;
+}
+
+function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}

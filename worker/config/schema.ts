@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * The worker's configuration file (YAML). Secrets are never written into it: each is named by a file
+ * path here or given by an environment variable (see load.ts), and lives only in the worker's memory.
+ */
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const port = z.number().int().min(0).max(65535);
+
+export const workerConfigSchema = z.strictObject({
+  managerId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'must be lowercase letters, digits and dashes')
+    .default('runner-autoscaler'),
+  temporal: z
+    .strictObject({
+      address: nonEmpty.default('localhost:7233'),
+      namespace: nonEmpty.default('default'),
+      taskQueue: nonEmpty.default('runner-autoscaler'),
+      apiKeyFile: nonEmpty.optional(),
+      tls: z
+        .strictObject({
+          serverName: nonEmpty.optional(),
+          caFile: nonEmpty.optional(),
+          clientCertFile: nonEmpty.optional(),
+          clientKeyFile: nonEmpty.optional(),
+        })
+        .optional(),
+    })
+    .default({ address: 'localhost:7233', namespace: 'default', taskQueue: 'runner-autoscaler' }),
+  planner: z.strictObject({ url: url.optional(), tokenFile: nonEmpty.optional() }).optional(),
+  github: z
+    .strictObject({
+      apiUrl: url.default('https://api.github.com'),
+      org: nonEmpty.optional(),
+      repository: z
+        .string()
+        .regex(/^[^/\s]+\/[^/\s]+$/, 'must be owner/repo')
+        .optional(),
+      runnerGroup: nonEmpty.optional(),
+      tokenFile: nonEmpty.optional(),
+      app: z
+        .strictObject({
+          appId: z.number().int().positive(),
+          installationId: z.number().int().positive(),
+          privateKeyFile: nonEmpty,
+        })
+        .optional(),
+    })
+    .optional(),
+  openstack: z
+    .strictObject({
+      cloud: nonEmpty.optional(),
+      securityGroups: z.array(nonEmpty).optional(),
+      keyName: nonEmpty.optional(),
+    })
+    .optional(),
+  runner: z.strictObject({ dir: nonEmpty, user: nonEmpty }).optional(),
+  metrics: z.strictObject({ port: port.default(9464), host: nonEmpty.default('0.0.0.0') }).optional(),
+});
+
+export type WorkerConfigFile = z.infer<typeof workerConfigSchema>;
