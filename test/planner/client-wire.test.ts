@@ -1,0 +1,142 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PlannerClient, PlannerStreamError } from '../../activities/planner/client';
+import { eventually, sleep, watch, type Watch } from './support';
+
+/**
+ * The client against a bare node:http server whose writes the test controls byte by byte: the wire
+ * details the simulator does not produce (CRLF, one-byte chunks, odd error bodies).
+ */
+
+const TOKEN = 'wire-secret-token-4567';
+
+let server: http.Server | undefined;
+const watches: Watch[] = [];
+const requests: { url?: string; authorization?: string }[] = [];
+
+async function serve(handler: (res: http.ServerResponse) => Promise<void> | void): Promise<PlannerClient> {
+  server = http.createServer((req, res) => {
+    requests.push({ url: req.url, authorization: req.headers.authorization });
+    void Promise.resolve(handler(res)).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return new PlannerClient({ baseUrl: `http://127.0.0.1:${port}/`, token: TOKEN });
+}
+
+function stream(client: PlannerClient, flavor: string, stallTimeoutMs?: number): Watch {
+  const watched = watch(client, flavor, stallTimeoutMs);
+  watches.push(watched);
+  return watched;
+}
+
+async function streamError(watched: Watch): Promise<PlannerStreamError> {
+  const err = await watched.failure;
+  expect(err).toBeInstanceOf(PlannerStreamError);
+  expect((err as Error).message).not.toContain(TOKEN);
+  return err as PlannerStreamError;
+}
+
+const ndjsonHead = (res: http.ServerResponse) => {
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  res.flushHeaders();
+};
+
+afterEach(async () => {
+  for (const watched of watches.splice(0)) watched.abort.abort();
+  requests.splice(0);
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  server = undefined;
+});
+
+describe('PlannerClient on the wire', () => {
+  test('lines arriving one byte at a time, through a multi-byte flavor name', async () => {
+    const client = await serve(async (res) => {
+      ndjsonHead(res);
+      for (const byte of Buffer.from('{"größe": 1}\n{"größe": 2}\n')) {
+        res.write(Buffer.of(byte));
+        await sleep(1);
+      }
+    });
+    const größe = stream(client, 'größe');
+    await eventually(() => größe.values.length === 2, 'both values');
+    expect(größe.values).toEqual([1, 2]);
+    expect(requests).toEqual([
+      { url: '/api/v1/flavors/gr%C3%B6%C3%9Fe/pressure?stream=true', authorization: `Bearer ${TOKEN}` },
+    ]);
+  });
+
+  test('CRLF line ends and blank lines', async () => {
+    const client = await serve((res) => {
+      ndjsonHead(res);
+      res.write('{"small": 1}\r\n\r\n\n{"small": 2}\r\n');
+    });
+    const small = stream(client, 'small');
+    await eventually(() => small.lines === 4, 'four lines');
+    expect(small.values).toEqual([1, 2]);
+    expect(Object.values(client.skipped).every((count) => count === 0)).toBe(true);
+  });
+
+  test('a last line without newline is read before the end of the stream fails it', async () => {
+    const client = await serve((res) => {
+      ndjsonHead(res);
+      res.end('{"small": 3}\n{"small": 4}');
+    });
+    const small = stream(client, 'small');
+    const err = await streamError(small);
+    expect(err.kind).toBe('transient');
+    expect(err.message).toMatch(/ended the stream/);
+    expect(small.values).toEqual([3, 4]);
+  });
+
+  test('an over-long line is skipped while it streams in, and the next line is read', async () => {
+    const client = await serve(async (res) => {
+      ndjsonHead(res);
+      for (let i = 0; i < 32; i += 1) {
+        res.write(`${i === 0 ? '{"small": 1, "padding": "' : ''}${'x'.repeat(32 * 1024)}`);
+        await sleep(1);
+      }
+      res.write('"}\n{"small": 5}\n');
+    });
+    const small = stream(client, 'small');
+    await eventually(() => small.values.length === 1, 'the line after the long one');
+    expect(small.values).toEqual([5]);
+    expect(small.lines).toBe(2);
+    expect(client.skipped['line-too-long']).toBe(1);
+  });
+
+  test('a planner echoing the token in its error body does not get it into the message', async () => {
+    const client = await serve((res) => {
+      res.writeHead(401, { 'content-type': 'text/plain' });
+      res.end(`token ${TOKEN} is not valid`);
+    });
+    const err = await streamError(stream(client, 'small'));
+    expect(err.kind).toBe('unauthorized');
+    expect(err.message).toContain('HTTP 401 token [redacted] is not valid');
+  });
+
+  test('an endless error body is cut to an excerpt', async () => {
+    const client = await serve(async (res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      for (let i = 0; i < 1000 && !res.destroyed; i += 1) {
+        res.write('overloaded '.repeat(20));
+        await sleep(5);
+      }
+    });
+    const err = await streamError(stream(client, 'small'));
+    expect(err.kind).toBe('transient');
+    expect(err.status).toBe(500);
+    expect(err.message.length).toBeLessThan(500);
+  });
+
+  test('a silent error body still fails with its status, once the stall timeout cuts it', async () => {
+    const client = await serve((res) => {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.flushHeaders();
+    });
+    const err = await streamError(stream(client, 'small', 300));
+    expect(err.kind).toBe('transient');
+    expect(err.status).toBe(503);
+  });
+});

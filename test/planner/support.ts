@@ -1,0 +1,38 @@
+import type { PlannerClient } from '../../activities/planner/client';
+
+/** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
+export async function eventually(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One running stream and what it delivered so far. */
+export interface Watch {
+  values: number[];
+  lines: number;
+  abort: AbortController;
+  /** Settles with the stream's rejection reason (streamPressure never resolves). */
+  failure: Promise<unknown>;
+}
+
+export function watch(client: PlannerClient, flavor: string, stallTimeoutMs = 10_000): Watch {
+  const abort = new AbortController();
+  const watched: Watch = { values: [], lines: 0, abort, failure: Promise.resolve() };
+  watched.failure = client
+    .streamPressure(flavor, {
+      signal: abort.signal,
+      stallTimeoutMs,
+      onPressure: (pressure) => watched.values.push(pressure),
+      onLine: () => (watched.lines += 1),
+    })
+    .then(
+      () => new Error('streamPressure resolved'),
+      (err: unknown) => err,
+    );
+  return watched;
+}
