@@ -1,0 +1,148 @@
+import { GitHubApiError, RunnerNameTaken, toGitHubError } from './errors';
+import { headerOf, asHttpError, statusOf } from './http-error';
+import { createOctokit, type GitHubAuth, type GitHubLog } from './octokit';
+import type { RateLimitSnapshot } from './plugins';
+import { createRunnerGroups, defaultRunnerGroupId } from './runner-groups';
+import { scopedRunnerApi, type RunnerScope } from './scoped-api';
+import { createRedactor } from './redact';
+
+export { GitHubApiError, GitHubRateLimitedError, RunnerNameTaken } from './errors';
+export type { GitHubAuth, GitHubLog } from './octokit';
+export type { RateLimitSnapshot } from './plugins';
+export type { RunnerScope } from './scoped-api';
+
+export interface GitHubRunnerClientOptions {
+  /** A token (PAT or other), or a GitHub App installation: its private key is a PEM string. */
+  auth: GitHubAuth;
+  scope: RunnerScope;
+  /** https://api.github.com by default; GitHub Enterprise Server: https://ghe.example/api/v3. */
+  baseUrl?: string;
+  /** Longest rate-limit pause waited out inside a call (default 30); longer ones fail with GitHubRateLimitedError. */
+  maxRateLimitWaitSeconds?: number;
+  /** Deadline of one HTTP attempt (default 30 000). */
+  requestTimeoutMs?: number;
+  /** A fetch of one's own, e.g. undici's with a proxy dispatcher. */
+  request?: { fetch?: typeof fetch };
+  /** Octokit's log; warn is where rate-limit waits are reported (console.warn by default). */
+  log?: Partial<GitHubLog>;
+}
+
+export interface GitHubRunner {
+  id: number;
+  name: string;
+  status: 'online' | 'offline';
+  busy: boolean;
+  labels: string[];
+}
+
+export interface GitHubRunnerClient {
+  /**
+   * Registers a just-in-time runner. `runnerGroup` is a group name (organisations only; repository runners
+   * are always in the default group). Rejects with RunnerNameTaken when the name is registered already.
+   */
+  generateJitConfig(request: {
+    name: string;
+    labels: string[];
+    runnerGroup?: string;
+    workFolder?: string;
+  }): Promise<{ runnerId: number; encodedJitConfig: string }>;
+  /** Every runner of the scope whose name passes `filter` (all pages read). */
+  listRunners(filter?: (name: string) => boolean): Promise<GitHubRunner[]>;
+  /** 'gone' when GitHub has no such runner, 'busy' when it refused because the runner is running a job. */
+  deleteRunner(id: number): Promise<'deleted' | 'gone' | 'busy'>;
+  /** The x-ratelimit-* headers of the last answer that had them. */
+  rateLimit(): RateLimitSnapshot;
+}
+
+const noop = () => undefined;
+
+export function createGitHubRunnerClient(options: GitHubRunnerClientOptions): GitHubRunnerClient {
+  validate(options);
+  const rateLimit: RateLimitSnapshot = {};
+  const octokit = createOctokit({
+    auth: options.auth,
+    baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+    maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds ?? 30,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    fetch: options.request?.fetch,
+    log: { debug: noop, info: noop, warn: console.warn, error: console.error, ...options.log },
+    rateLimit,
+  });
+  const api = scopedRunnerApi(octokit, options.scope);
+  const groups = 'org' in options.scope ? createRunnerGroups(octokit, options.scope.org) : undefined;
+  const redact = createRedactor(options.auth.kind === 'token' ? [options.auth.token] : [options.auth.privateKey]);
+  const fail =
+    (operation: string) =>
+    (err: unknown): never => {
+      throw toGitHubError(err, operation, redact);
+    };
+
+  return {
+    async generateJitConfig({ name, labels, runnerGroup, workFolder }) {
+      const operation = `generate a JIT config for runner "${name}"`;
+      const runnerGroupId = groups ? await groups.idOf(runnerGroup).catch(fail(operation)) : defaultRunnerGroupId;
+      const answer = await api
+        .generateJitConfig({ name, labels, runner_group_id: runnerGroupId, work_folder: workFolder })
+        .catch((err: unknown) => {
+          if (statusOf(err) === 409) throw new RunnerNameTaken(name, requestIdOf(err));
+          // The group may have been deleted (and recreated under a new id): look it up afresh next time.
+          if (statusOf(err) === 404 && runnerGroup) groups?.forget(runnerGroup);
+          return fail(operation)(err);
+        });
+      if (typeof answer.runner?.id !== 'number' || typeof answer.encoded_jit_config !== 'string') {
+        throw new GitHubApiError(`GitHub ${operation}: the answer has no runner id or JIT config`, {
+          retryable: false,
+        });
+      }
+      return { runnerId: answer.runner.id, encodedJitConfig: answer.encoded_jit_config };
+    },
+
+    async listRunners(filter = () => true) {
+      const runners = await api.listRunners().catch(fail('list runners'));
+      return runners
+        .filter((runner) => filter(runner.name))
+        .map((runner) => ({
+          id: runner.id,
+          name: runner.name,
+          status: runner.status === 'online' ? 'online' : 'offline',
+          busy: runner.busy,
+          labels: runner.labels.map((label) => label.name),
+        }));
+    },
+
+    async deleteRunner(id) {
+      try {
+        await api.deleteRunner(id);
+        return 'deleted';
+      } catch (err) {
+        if (statusOf(err) === 404) return 'gone';
+        if (statusOf(err) === 422) return 'busy';
+        return fail(`delete runner ${id}`)(err);
+      }
+    },
+
+    rateLimit: () => ({ ...rateLimit }),
+  };
+}
+
+function requestIdOf(err: unknown): string | undefined {
+  const http = asHttpError(err);
+  return http && headerOf(http, 'x-github-request-id');
+}
+
+/** Configuration mistakes fail at once, naming the field, never its value. */
+function validate({ auth, scope, baseUrl, maxRateLimitWaitSeconds }: GitHubRunnerClientOptions): void {
+  const problem = (() => {
+    if (auth.kind === 'token' && !auth.token) return 'auth.token is empty';
+    if (auth.kind === 'app' && !/PRIVATE KEY-----/.test(auth.privateKey)) return 'auth.privateKey is not a PEM key';
+    if (auth.kind === 'app' && !(Number(auth.appId) > 0)) return 'auth.appId must be a positive number';
+    if (auth.kind === 'app' && !(auth.installationId > 0)) return 'auth.installationId must be a positive number';
+    if ('org' in scope ? !scope.org : !scope.owner || !scope.repo) return 'scope needs an org, or an owner and a repo';
+    if (baseUrl !== undefined && !URL.canParse(baseUrl)) return 'baseUrl is not a URL';
+    if (maxRateLimitWaitSeconds !== undefined && !(maxRateLimitWaitSeconds >= 0)) {
+      return 'maxRateLimitWaitSeconds must be 0 or more';
+    }
+    return undefined;
+  })();
+  if (problem) throw new Error(`GitHub runner client: ${problem}`);
+}

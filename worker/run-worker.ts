@@ -1,0 +1,48 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { RunnerActivities } from '../activities/interfaces';
+import type { WorkerConfig } from './config/load';
+
+export interface RunningWorker {
+  worker: Worker;
+  client: Client;
+  /** Settles when the worker has shut down (after `worker.shutdown()` or a signal). */
+  done: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to Temporal and runs a worker for every flavor workflow and its activities. Each pressure
+ * stream holds an activity slot for as long as it runs, so the activity slots are sized for a thousand
+ * flavors; creates are local activities with their own slots. Several workers may share a task queue:
+ * Temporal spreads the flavors and their streams across them.
+ */
+export async function runWorker(
+  config: Pick<WorkerConfig, 'temporal'>,
+  makeActivities: (client: Client) => RunnerActivities,
+  overrides: Partial<WorkerOptions> = {},
+): Promise<RunningWorker> {
+  const { address, namespace, taskQueue, tls, apiKey } = config.temporal;
+  const connection = await NativeConnection.connect({ address, tls, apiKey });
+  const clientConnection = await Connection.connect({ address, tls, apiKey });
+  const client = new Client({ connection: clientConnection, namespace });
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities: makeActivities(client),
+    maxConcurrentActivityTaskExecutions: 2000,
+    maxConcurrentLocalActivityExecutions: 200,
+    maxCachedWorkflows: 2000,
+    ...overrides,
+  });
+  const done = worker.run();
+  const close = async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await done;
+    await clientConnection.close();
+    await connection.close();
+  };
+  return { worker, client, done, close };
+}
