@@ -1,0 +1,119 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { jitConfigFromUserData } from '../../activities/fleet/user-data';
+import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
+import { buildActivities } from '../../worker/activities';
+import type { flavorReconciler } from '../../workflows';
+import { flavorWorkflowId, stateQuery } from '../../workflows/definitions';
+import type { FlavorState } from '../../workflows/types';
+import { historyText } from '../support/history-text';
+import { connectTestEnv, createTestWorker, eventually, uniqueName } from '../support/temporal';
+
+/**
+ * End to end: a real Temporal server, a worker with the real activities and clients, and the three
+ * simulators over loopback HTTP. Pressure 0 → 5 → 2 → 0 must lead to exactly those VM counts, and the
+ * runners that are busy must come through untouched.
+ */
+let env: TestWorkflowEnvironment;
+let cloud: SimulatedCloud;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = uniqueName('e2e');
+
+beforeAll(async () => {
+  env = await connectTestEnv();
+  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 200 } });
+  const config = cloud.workerConfig({ address: env.address, namespace: 'default', taskQueue });
+  worker = await createTestWorker(env, { taskQueue, activities: buildActivities(config, env.client) });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await cloud?.close();
+  await env?.teardown();
+});
+
+const until = (handle: WorkflowHandle, accept: (s: FlavorState) => boolean, what: string) =>
+  eventually(() => handle.query(stateQuery), accept, { what, timeoutMs: 30_000 });
+
+test('pressure 0 → 5 → 2 → 0 gives exactly those VM counts, busy runners untouched, no secret in history', async () => {
+  const flavor = uniqueName('e2e');
+  const vms = () => cloud.openstack.servers().filter((s) => s.metadata['runner-flavor'] === flavor);
+  const online = () => cloud.github.runners().filter((r) => r.name.startsWith(`${flavor}-`) && r.status === 'online');
+  const handle = await env.client.workflow.start<typeof flavorReconciler>('flavorReconciler', {
+    taskQueue,
+    workflowId: flavorWorkflowId(flavor),
+    args: [
+      {
+        settings: {
+          flavor,
+          cleanupIntervalSeconds: 2,
+          image: 'ubuntu-24.04',
+          openstackFlavor: 'm1.small',
+          network: 'runners-net',
+          labels: ['self-hosted', 'e2e'],
+        },
+      },
+    ],
+  });
+
+  cloud.planner.setPressure(flavor, 0);
+  await until(handle, (s) => s.desired === 0 && s.stream?.connected === true, 'pressure 0');
+  expect(vms()).toHaveLength(0);
+
+  cloud.planner.setPressure(flavor, 5);
+  await until(handle, (s) => s.currentRunners === 5, '5 runners');
+  expect(vms()).toHaveLength(5);
+  const jitConfigs = vms().map((s) => s.userData && jitConfigFromUserData(s.userData));
+  expect(jitConfigs.every(Boolean)).toBe(true);
+  await eventually(
+    async () => online().length,
+    (n) => n === 5,
+    { what: '5 runners online' },
+  );
+
+  const busy = online()
+    .slice(0, 2)
+    .map((r) => r.name);
+  for (const name of busy) cloud.assignJob(name);
+
+  cloud.planner.setPressure(flavor, 2);
+  await eventually(
+    async () => vms().length,
+    (n) => n === 2,
+    { what: '2 VMs', timeoutMs: 30_000 },
+  );
+  expect(
+    vms()
+      .map((s) => s.name)
+      .sort(),
+  ).toEqual([...busy].sort());
+
+  cloud.planner.setPressure(flavor, 0);
+  const ticks = (await handle.query(stateQuery)).totals.cleanupTicks;
+  await until(handle, (s) => s.desired === 0 && s.totals.cleanupTicks >= ticks + 2, 'two ticks at pressure 0');
+  expect(vms()).toHaveLength(2);
+  expect(cloud.github.runners().filter((r) => busy.includes(r.name) && r.busy)).toHaveLength(2);
+
+  for (const name of busy) cloud.finishJob(name);
+  await eventually(
+    async () => vms().length,
+    (n) => n === 0,
+    { what: 'no VM left', timeoutMs: 30_000 },
+  );
+  await until(handle, (s) => s.currentRunners === 0, 'count 0');
+  expect(cloud.github.runners().filter((r) => r.name.startsWith(`${flavor}-`))).toHaveLength(0);
+
+  const secrets = [
+    'planner-sim-token',
+    cloud.github.token,
+    cloud.openstack.credentials.password.reveal(),
+    ...jitConfigs,
+  ];
+  const text = historyText(await handle.fetchHistory());
+  expect(text).toContain(flavor);
+  for (const secret of secrets) expect(text).not.toContain(secret);
+});
