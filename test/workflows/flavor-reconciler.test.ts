@@ -3,10 +3,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { setFallbackRunnersSignal, setFallbackRunnersUpdate } from '../../workflows/definitions';
+import { flavorWorkflowId, setFallbackRunnersSignal, setFallbackRunnersUpdate } from '../../workflows/definitions';
 import { temporalCliPath } from '../../worker/temporal-cli';
 import { FlavorHarness } from '../support/flavor-harness';
-import { connectTestEnv, eventually } from '../support/temporal';
+import { connectTestEnv, eventually, uniqueName } from '../support/temporal';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Ticks that never come during a test, where the test is about the create path. */
@@ -70,6 +70,22 @@ describe('create path', () => {
     const resumed = await harness.until(handle, (s) => s.currentRunners === 3 && !s.creationPaused);
     expect(resumed.lastCleanup?.created).toBe(3);
     expect(fleet.runners.size).toBe(3);
+  });
+});
+
+describe('history economy', () => {
+  test('a pressure change costs at most 8 history events, creates included', async () => {
+    const { flavor, handle } = await harness.startFlavor(noTicks);
+    harness.planner.set(flavor, 0);
+    await harness.until(handle, (s) => s.lastCleanup !== undefined && s.stream?.connected === true);
+    const eventsBefore = (await handle.describe()).historyLength;
+    const changes = [3, 1, 6, 2, 9, 0, 4, 7, 5, 8];
+    for (const [i, pressure] of changes.entries()) {
+      harness.planner.set(flavor, pressure);
+      await harness.until(handle, (s) => s.totals.pressureUpdates === i + 2 && s.operation === undefined);
+    }
+    const perChange = ((await handle.describe()).historyLength - eventsBefore) / changes.length;
+    expect(perChange).toBeLessThanOrEqual(8);
   });
 });
 
@@ -217,28 +233,37 @@ describe('operator handles', () => {
     expect((await harness.state(handle)).fallbackRunners).toBe(4);
   });
 
-  test('the temporal CLI signals setFallbackRunners and queries state', async () => {
-    const { handle } = await harness.startFlavor(noTicks);
+  test('a workflow started with the temporal CLI answers state, setFallbackRunners by signal and update', async () => {
     const cli = temporalCliPath();
     if (!cli) throw new Error('the temporal CLI is not installed: run scripts/temporal-server.sh');
-    const run = (...args: string[]) =>
-      promisify(execFile)(cli, [...args, '--address', env.address, '--workflow-id', handle.workflowId]);
-    await run('workflow', 'signal', '--name', 'setFallbackRunners', '--input', '3');
-    await harness.until(handle, (s) => s.fallbackRunners === 3);
-    const { stdout } = await run('workflow', 'query', '--name', 'state', '--output', 'json');
-    expect(JSON.parse(stdout).queryResult[0]).toMatchObject({ fallbackRunners: 3, mode: 'planner' });
-    const update = await run(
+    const flavor = uniqueName('cli');
+    const workflowId = flavorWorkflowId(flavor);
+    const temporal = async (...args: string[]) =>
+      (await promisify(execFile)(cli, [...args, '--address', env.address, '--workflow-id', workflowId])).stdout;
+    const input = JSON.stringify({ settings: { flavor, maxRunners: 10, cleanupIntervalSeconds: 3600 } });
+    await temporal(
       'workflow',
-      'update',
-      'execute',
-      '--name',
-      'setFallbackRunners',
+      'start',
+      '--type',
+      'flavorReconciler',
+      '--task-queue',
+      harness.taskQueue,
       '--input',
-      '5',
-      '-o',
-      'json',
+      input,
     );
-    expect(JSON.parse(update.stdout).result).toMatchObject({ fallbackRunners: 5 });
+    const handle = harness.client.getHandle(workflowId);
+    harness.handles.push(handle);
+
+    await temporal('workflow', 'signal', '--name', 'setFallbackRunners', '--input', '3');
+    await harness.until(handle, (s) => s.fallbackRunners === 3);
+    const query = await temporal('workflow', 'query', '--name', 'state', '--output', 'json');
+    expect(JSON.parse(query).queryResult[0]).toMatchObject({ flavor, fallbackRunners: 3, mode: 'planner' });
+
+    const update = ['workflow', 'update', 'execute', '--name', 'setFallbackRunners', '--output', 'json'];
+    expect(JSON.parse(await temporal(...update, '--input', '5')).result).toMatchObject({ fallbackRunners: 5 });
+    await expect(temporal(...update, '--input', '11')).rejects.toMatchObject({
+      stderr: expect.stringContaining('above maxRunners 10'),
+    });
   });
 });
 
