@@ -89,6 +89,8 @@ export const PlannerFailure = {
   unauthorized: 'PlannerUnauthorized',
   flavorNotFound: 'PlannerFlavorNotFound',
   unavailable: 'PlannerUnavailable',
+  /** Not the planner's fault: the worker running the stream is shutting down; another worker takes over. */
+  workerShutdown: 'StreamWorkerShutdown',
 } as const;
 
 export interface RunnerActivities {

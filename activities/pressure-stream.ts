@@ -60,7 +60,16 @@ export function createPressureStreamActivity(deps: { planner?: PressureSource; s
 }
 
 function toActivityFailure(err: unknown, aborted: AbortSignal, cancelled: AbortSignal): unknown {
-  if (cancelled.aborted) return new CancelledFailure('pressure stream cancelled');
+  if (cancelled.aborted) {
+    // A shutting-down worker cancels its activities; fail so the workflow reconnects on another worker.
+    if ((cancelled.reason as Error | undefined)?.message === 'WORKER_SHUTDOWN') {
+      return ApplicationFailure.retryable(
+        'the worker running the stream is shutting down',
+        PlannerFailure.workerShutdown,
+      );
+    }
+    return new CancelledFailure('pressure stream cancelled');
+  }
   if (aborted.aborted && aborted.reason instanceof RunClosedError) {
     return new CancelledFailure('the workflow run this stream fed has closed');
   }

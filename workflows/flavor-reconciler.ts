@@ -146,9 +146,14 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
         });
         error = 'stream ended';
       } catch (err) {
-        if (isCancellation(err)) throw err;
+        if (CancellationScope.current().consideredCancelled) throw err;
         error = describeFailure(err);
         const type = failureType(err);
+        if (type === PlannerFailure.workerShutdown) {
+          // A handover, not an outage: keep the last pressure and reconnect at once on another worker.
+          state.recordStreamHandover(error, now());
+          continue;
+        }
         permanent = type === PlannerFailure.unauthorized || type === PlannerFailure.flavorNotFound;
       }
       const failures = state.recordStreamFailure(error, now());

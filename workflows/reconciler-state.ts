@@ -125,6 +125,14 @@ export class ReconcilerState {
     return this.carried.streamFailuresInARow;
   }
 
+  /** The stream's worker shut down: disconnected, but desired stays on the last pressure. */
+  recordStreamHandover(reason: string, now: string): void {
+    const stream = this.carried.stream;
+    stream.connected = false;
+    stream.since = now;
+    stream.lastError = reason;
+  }
+
   reject(handler: string, reason: string, now: string): void {
     const rejected: RejectedInput = { at: now, handler, reason };
     this.carried.lastRejected = rejected;

@@ -28,18 +28,28 @@ export class FlavorHarness {
   }
 
   async start(): Promise<void> {
+    this.worker = await createTestWorker(this.env, { taskQueue: this.taskQueue, activities: this.activities() });
+    this.running = this.worker.run();
+  }
+
+  /** Shuts the worker down (its streams are cancelled as in a deploy) and starts a new one. */
+  async restartWorker(): Promise<void> {
+    this.worker?.shutdown();
+    await this.running;
+    await this.start();
+  }
+
+  private activities() {
     const fleet: RunnerFleet = {
       createRunners: (request) => this.fleet(request.spec.flavor).createRunners(request),
       cleanupRunners: (request) => this.fleet(request.spec.flavor).cleanupRunners(),
       deleteIdleRunners: (request) => this.fleet(request.spec.flavor).deleteIdleRunners(request),
     };
-    const activities = createActivities({
+    return createActivities({
       planner: this.planner,
       fleet,
       signalPressure: (run, signal) => this.client.getHandle(run.workflowId, run.runId).signal(pressureSignal, signal),
     });
-    this.worker = await createTestWorker(this.env, { taskQueue: this.taskQueue, activities });
-    this.running = this.worker.run();
   }
 
   async stop(): Promise<void> {

@@ -184,6 +184,19 @@ describe('planner stream failures', () => {
     expect(back.desired).toBe(1);
   });
 
+  test('a worker shutdown hands the stream over without falling back', async () => {
+    const { flavor, handle, fleet } = await harness.startFlavor({ ...noTicks, fallbackRunners: 4 });
+    harness.planner.set(flavor, 1);
+    await harness.until(handle, (s) => s.currentRunners === 1 && s.stream?.connected === true);
+    await harness.restartWorker();
+    const state = await harness.until(handle, (s) => s.stream?.connected === true && s.stream.reconnects === 1);
+    expect(state.mode).toBe('planner');
+    expect(state.stream?.lastError).toContain('StreamWorkerShutdown');
+    expect(state.totals.createFailures).toBe(0);
+    expect(fleet.runners.size).toBe(1);
+    expect(fleet.callsOf('create')).toHaveLength(1);
+  });
+
   test.each([
     ['unauthorized', 'PlannerUnauthorized'],
     ['not-found', 'PlannerFlavorNotFound'],
