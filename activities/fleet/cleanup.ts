@@ -1,13 +1,13 @@
-import { log } from '@temporalio/activity';
 import { ownsRunnerName } from '../../workflows/runner-names';
 import type { CleanupRunnersResult, RunnerInfo, RunnerSpec } from '../interfaces';
 import { errorMessage, mapConcurrent } from './concurrency';
 import { ownershipMetadata } from './create';
 import { joinFleet, planCleanup, type JoinedRunner } from './join';
+import type { FleetLog } from './log';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';
 
-type Deps = { compute: Compute; registry: RunnerRegistry; options: FleetOptions };
+type Deps = { compute: Compute; registry: RunnerRegistry; options: FleetOptions; log: FleetLog };
 
 /** This flavor's runners, joined: one paginated VM list and one paginated GitHub list. */
 export async function listFleet({ compute, registry, options }: Deps, spec: RunnerSpec): Promise<JoinedRunner[]> {
@@ -45,7 +45,7 @@ export async function cleanupRunners(
         result.removed.push({ name: runner.name, reason });
       }
     } catch (err) {
-      log.warn('cleanup could not remove a runner', { runner: runner.name, reason, error: errorMessage(err) });
+      deps.log.warn('cleanup could not remove a runner', { runner: runner.name, reason, error: errorMessage(err) });
       result.runners.push(survivor(runner, runner.vm?.status === 'ERROR' ? 'error' : 'offline'));
     }
   });
@@ -54,7 +54,7 @@ export async function cleanupRunners(
 
 /** Deletes the registration, then the VM; 'busy' when GitHub refused because the runner took a job. */
 export async function removeRunner(
-  { compute, registry }: Deps,
+  { compute, registry }: Pick<Deps, 'compute' | 'registry'>,
   runner: { vm?: { id: string }; registration?: { id: number }; duplicate?: true },
 ): Promise<'removed' | 'busy'> {
   const registration = runner.duplicate ? undefined : runner.registration;

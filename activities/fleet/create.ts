@@ -57,7 +57,10 @@ async function createOne(
     });
   } catch (err) {
     // A lost answer may hide a VM that was made: look before giving up, or a retry would make a twin.
-    if (await compute.findServerByName(name).catch(() => undefined)) return { name, created: true };
+    const vm = await compute.findServerByName(name).catch(() => 'unknown' as const);
+    // Unknown: keep the registration, so that the retry's 409 looks again instead of making a twin.
+    if (vm === 'unknown') throw err;
+    if (vm) return { name, created: true };
     // No VM will ever use this registration: remove it rather than leave it dangling until cleanup.
     await registry.deleteRunner(registration.runnerId).catch(() => undefined);
     throw err;

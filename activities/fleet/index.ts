@@ -3,9 +3,11 @@ import type { RunnerFleet } from '..';
 import { cleanupRunners } from './cleanup';
 import { createRunners } from './create';
 import { deleteIdleRunners } from './delete-idle';
+import { defaultFleetLog, type FleetLog } from './log';
 import { defaultFleetOptions, type FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';
 
+export type { FleetLog } from './log';
 export type { FleetOptions } from './options';
 export type { Compute, RunnerRegistry } from './ports';
 
@@ -17,8 +19,10 @@ export function createRunnerFleet(deps: {
   compute: Compute;
   registry: RunnerRegistry;
   options?: Partial<FleetOptions>;
+  /** The activity logger by default. */
+  log?: FleetLog;
 }): RunnerFleet {
-  const fleet = { ...deps, options: { ...defaultFleetOptions, ...deps.options } };
+  const fleet = { ...deps, options: { ...defaultFleetOptions, ...deps.options }, log: deps.log ?? defaultFleetLog };
   return {
     async createRunners({ spec, names }) {
       const result = await createRunners(fleet, spec, names);

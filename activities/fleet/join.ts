@@ -16,11 +16,13 @@ export interface JoinedRunner {
 /**
  * Pairs VMs and registrations by name; both lists are already this flavor's own. Nova allows twins of
  * one name: the oldest is the runner, any younger one is marked a duplicate so that it cannot leak.
+ * Nova's created time has whole seconds, and twins are usually made within one: ties keep the reverse
+ * of the list's newest-first order.
  */
 export function joinFleet(vms: VmServer[], registrations: RegisteredRunner[]): JoinedRunner[] {
   const byName = new Map<string, JoinedRunner>();
   const duplicates: JoinedRunner[] = [];
-  for (const vm of [...vms].sort((a, b) => a.created.localeCompare(b.created))) {
+  for (const vm of [...vms].reverse().sort((a, b) => a.created.localeCompare(b.created))) {
     if (byName.has(vm.name)) duplicates.push({ name: vm.name, vm, duplicate: true });
     else byName.set(vm.name, { name: vm.name, vm });
   }

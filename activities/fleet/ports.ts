@@ -24,7 +24,7 @@ export interface Compute {
     securityGroups?: string[];
     keyName?: string;
   }): Promise<{ id: string; name: string }>;
-  /** Every server carrying all of this metadata (paginated inside). */
+  /** Every server carrying all of this metadata (paginated inside), newest first as Nova lists them. */
   listServers(filter: { metadata: Record<string, string>; namePrefix?: string }): Promise<VmServer[]>;
   findServerByName(name: string): Promise<VmServer | undefined>;
   deleteServer(id: string): Promise<'deleted' | 'gone'>;

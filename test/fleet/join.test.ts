@@ -66,6 +66,15 @@ describe('planCleanup', () => {
     expect(plan.survivors.map(({ vmId, state }) => `${vmId}:${state}`)).toEqual(['vm-r-1-older:idle']);
   });
 
+  test('twins made within one second are told apart by the newest-first order of the list', () => {
+    const twins = [{ ...vm('r-1', 'ACTIVE', 2), id: 'vm-r-1-younger' }, vm('r-1', 'ACTIVE', 2)];
+    const plan = planCleanup(joinFleet(twins, [registration('r-1', 'online')]), now, 1200);
+    expect(plan.remove.map(({ runner, reason }) => `${runner.vm?.id}:${reason}`)).toEqual([
+      'vm-r-1-younger:duplicate VM',
+    ]);
+    expect(plan.survivors.map(({ vmId, state }) => `${vmId}:${state}`)).toEqual(['vm-r-1:idle']);
+  });
+
   test('survivors carry the ids the soft delete needs', () => {
     const plan = planCleanup(joinFleet([vm('r-2', 'ACTIVE', 3)], [registration('r-2', 'online')]), now, 60);
     expect(plan.survivors).toEqual([
