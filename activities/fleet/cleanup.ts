@@ -1,8 +1,8 @@
 import { ownsRunnerName } from '../../workflows/runner-names';
-import type { CleanupRunnersResult, RunnerInfo, RunnerSpec } from '../interfaces';
+import type { CleanupRunnersResult, RunnerSpec } from '../interfaces';
 import { errorMessage, mapConcurrent } from './concurrency';
 import { ownershipMetadata } from './create';
-import { joinFleet, planCleanup, type JoinedRunner } from './join';
+import { joinFleet, planCleanup, runnerInfo, type JoinedRunner } from './join';
 import type { FleetLog } from './log';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';
@@ -40,13 +40,13 @@ export async function cleanupRunners(
   await mapConcurrent(plan.remove, deps.options.createConcurrency, async ({ runner, reason }) => {
     try {
       if ((await removeRunner(deps, runner)) === 'busy') {
-        result.runners.push(survivor(runner, 'busy'));
+        result.runners.push(runnerInfo(runner, 'busy'));
       } else {
         result.removed.push({ name: runner.name, reason });
       }
     } catch (err) {
       deps.log.warn('cleanup could not remove a runner', { runner: runner.name, reason, error: errorMessage(err) });
-      result.runners.push(survivor(runner, runner.vm?.status === 'ERROR' ? 'error' : 'offline'));
+      result.runners.push(runnerInfo(runner, runner.vm?.status === 'ERROR' ? 'error' : 'offline'));
     }
   });
   return result;
@@ -61,15 +61,4 @@ export async function removeRunner(
   if (registration && (await registry.deleteRunner(registration.id)) === 'busy') return 'busy';
   if (runner.vm) await compute.deleteServer(runner.vm.id);
   return 'removed';
-}
-
-function survivor(runner: JoinedRunner, state: RunnerInfo['state']): RunnerInfo {
-  return {
-    name: runner.name,
-    state,
-    vmId: runner.vm?.id,
-    vmStatus: runner.vm?.status,
-    githubRunnerId: runner.registration?.id,
-    createdAt: runner.vm?.created,
-  };
 }

@@ -77,15 +77,20 @@ export function planCleanup(joined: JoinedRunner[], nowMs: number, bootTimeoutSe
     if (reason) {
       plan.remove.push({ runner, reason });
     } else {
-      plan.survivors.push({
-        name: runner.name,
-        state,
-        vmId: runner.vm?.id,
-        vmStatus: runner.vm?.status,
-        githubRunnerId: runner.registration?.id,
-        createdAt: runner.vm?.created,
-      });
+      plan.survivors.push(runnerInfo(runner, state));
     }
   }
   return plan;
+}
+
+/** The activity-facing view of a joined runner: names and ids, nothing secret. */
+export function runnerInfo(runner: JoinedRunner, state: RunnerInfo['state']): RunnerInfo {
+  return {
+    name: runner.name,
+    state,
+    vmId: runner.vm?.id,
+    vmStatus: runner.vm?.status,
+    githubRunnerId: runner.registration?.id,
+    createdAt: runner.vm?.created,
+  };
 }
