@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { BadRequest, closeServer, exitOnSignals, isJsonObject, listen, parseJson, readBody } from './http';
 
 /**
  * A planner for tests and local runs, on the real wire format: NDJSON pressure lines over
@@ -110,8 +110,6 @@ interface Stream {
   splitting: boolean;
   backlog: Buffer[];
 }
-
-class BadRequest extends Error {}
 
 export async function startPlannerSimulator(options: PlannerSimulatorOptions = {}): Promise<PlannerSimulator> {
   const pressures = new Map<string, number>();
@@ -285,11 +283,7 @@ export async function startPlannerSimulator(options: PlannerSimulatorOptions = {
     });
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port ?? 0, host);
 
   // One timer for every stream: a thousand streams cost one wake-up per interval, not a thousand timers.
   const resend = setInterval(() => {
@@ -316,9 +310,7 @@ export async function startPlannerSimulator(options: PlannerSimulatorOptions = {
     },
     async close() {
       clearInterval(resend);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await closeServer(server);
     },
   };
   return simulator;
@@ -360,9 +352,7 @@ const FAULT_CHECKS: Record<keyof PlannerFaults, (value: unknown) => boolean> = {
 
 /** Applies a JSON patch of faults all or nothing; null turns an optional fault off. */
 function applyFaults(faults: PlannerFaults, patch: unknown): void {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-    throw new BadRequest('body must be a JSON object of faults');
-  }
+  if (!isJsonObject(patch)) throw new BadRequest('body must be a JSON object of faults');
   for (const [name, value] of Object.entries(patch)) {
     const check = FAULT_CHECKS[name as keyof PlannerFaults] as ((value: unknown) => boolean) | undefined;
     if (!check) throw new BadRequest(`unknown fault ${JSON.stringify(name)}`);
@@ -374,18 +364,7 @@ function applyFaults(faults: PlannerFaults, patch: unknown): void {
 }
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of req) {
-    bytes += (chunk as Buffer).length;
-    if (bytes > MAX_CONTROL_BODY_BYTES) throw new BadRequest('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new BadRequest('body is not JSON');
-  }
+  return parseJson(await readBody(req, MAX_CONTROL_BODY_BYTES));
 }
 
 function decodeSegment(segment: string): string {
@@ -422,9 +401,7 @@ async function main(): Promise<void> {
     simulator.setPressure(flavor, Number(value));
   }
   console.log(simulator.url);
-  const stop = () => void simulator.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  exitOnSignals(simulator);
 }
 
 if (require.main === module) {

@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pause, type Reply } from '../http';
+import { injectedFault, RateWindow } from './faults';
+import { routes } from './routes';
+import type { GitHubState } from './state';
+import { failure, Refusal, send, type Context, type Route } from './wire';
+
+/**
+ * One API request (not /control/), start to end: its call counted and kept in flight, injected latency,
+ * a dropped connection, the rate-limit headers, an injected fault, or else authentication and the route.
+ */
+export function createApi(
+  state: GitHubState,
+): (req: IncomingMessage, res: ServerResponse, url: URL, body: unknown) => Promise<void> {
+  const { stats, simulator } = state;
+  const table = routes(state);
+  const rateWindow = new RateWindow();
+
+  const dispatch = (req: IncomingMessage, matched: Route | undefined, context: Context): Reply => {
+    if (!matched) return failure(404, 'Not Found');
+    const problem = state.auth.problem(req, matched.auth);
+    if (problem) return failure(401, problem);
+    try {
+      return matched.handle(context);
+    } catch (err) {
+      if (err instanceof Refusal) return err.reply;
+      throw err;
+    }
+  };
+
+  return async (req, res, url, body) => {
+    const match = table
+      .map((route) => ({ route, found: route.method === req.method ? route.pattern.exec(url.pathname) : null }))
+      .find(({ found }) => found !== null);
+    const params = { ...match?.found?.groups };
+    const key = `${req.method} ${match ? match.route.template(params) : url.pathname}`;
+    stats.calls[key] = (stats.calls[key] ?? 0) + 1;
+    stats.inFlight += 1;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    res.on('close', () => {
+      stats.inFlight -= 1;
+    });
+    if (simulator.faults.latencyMs > 0 && !(await pause(simulator.faults.latencyMs, state.closing.signal))) return;
+    if (Math.random() < simulator.faults.dropRate) {
+      stats.faultsInjected.dropped += 1;
+      req.socket.destroy();
+      return;
+    }
+    const headers = rateWindow.use();
+    const reply = injectedFault(simulator.faults, stats) ?? dispatch(req, match?.route, { params, url, body });
+    send(res, { ...reply, headers: { ...headers, ...reply.headers } });
+  };
+}

@@ -1,0 +1,68 @@
+import { createServer } from 'node:http';
+import { closeServer, listen, parseJson, readBody } from '../http';
+import { createApi } from './api';
+import { control } from './control';
+import { defaultFaults } from './faults';
+import { createLifecycle } from './lifecycle';
+import { createState } from './state';
+import type { GitHubSimulator, GitHubSimulatorOptions } from './types';
+import { failure, send } from './wire';
+
+/**
+ * A GitHub REST API simulator for the self-hosted-runner endpoints, on node:http, speaking the real wire
+ * formats: JSON bodies, Link pagination, x-ratelimit-* headers, GitHub's status codes and error bodies, and
+ * App authentication (a JWT traded for an installation token). Runner VMs are simulated by lifecycle
+ * helpers: bootRunner (run.sh --jitconfig), assignJob, finishJob. Faults are set at runtime, in process
+ * (`faults`) or over HTTP (PUT /control/faults); /control/* needs no authentication (see control.ts).
+ * main.ts runs it as its own process.
+ */
+
+export type {
+  GitHubFaults,
+  GitHubSimulator,
+  GitHubSimulatorOptions,
+  GitHubSimulatorStats,
+  SimulatedRunner,
+  SimulatedScope,
+} from './types';
+
+export async function startGitHubSimulator(options: GitHubSimulatorOptions = {}): Promise<GitHubSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const state = createState(options);
+  const { simulator, closing } = state;
+  const lifecycle = createLifecycle(state);
+  const answerApi = createApi(state);
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', state.baseUrl);
+      const text = await readBody(req);
+      let body: unknown;
+      try {
+        body = text === '' ? undefined : parseJson(text);
+      } catch {
+        send(res, failure(400, 'Problems parsing JSON'));
+        return;
+      }
+      if (url.pathname.startsWith('/control/')) send(res, control(state, lifecycle, req.method, url.pathname, body));
+      else await answerApi(req, res, url, body);
+    })().catch(() => {
+      if (!res.headersSent && !closing.signal.aborted) send(res, failure(500, 'Server Error'));
+    });
+  });
+  state.baseUrl = `http://${host}:${await listen(server, options.port ?? 0, host)}`;
+
+  return Object.assign(simulator, lifecycle, {
+    url: state.baseUrl,
+    token: state.auth.token,
+    org: state.org,
+    stats: state.stats,
+    resetFaults: () => {
+      simulator.faults = defaultFaults();
+    },
+    close: () => {
+      closing.abort();
+      return closeServer(server);
+    },
+  });
+}

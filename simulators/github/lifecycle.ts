@@ -1,0 +1,48 @@
+import { snapshot } from './runners';
+import type { GitHubState } from './state';
+import type { GitHubSimulator, SimulatedRunner } from './types';
+
+/** What happens on the runner VMs, simulated: a runner boots, takes a job, finishes it and deregisters. */
+export type Lifecycle = Pick<GitHubSimulator, 'bootRunner' | 'assignJob' | 'finishJob' | 'addRunner' | 'runners'>;
+
+export function createLifecycle({ org, runners, jitConfigs }: GitHubState): Lifecycle {
+  return {
+    bootRunner(encodedJitConfig: string): SimulatedRunner {
+      const issued = jitConfigs.lookup(encodedJitConfig);
+      if (!issued) throw new Error('not a JIT config issued by this simulator');
+      if (issued.used) throw new Error('this JIT config was used already');
+      const runner = runners.all().find((candidate) => candidate.id === issued.runnerId);
+      if (!runner) throw new Error('the registration of this JIT config was deleted');
+      issued.used = true;
+      runner.status = 'online';
+      runner.os = 'Linux';
+      return snapshot(runner);
+    },
+    assignJob(runnerName: string): SimulatedRunner {
+      const runner = runners.named(runnerName);
+      if (runner.status !== 'online' || runner.busy) throw new Error(`runner "${runnerName}" is not online and idle`);
+      runner.busy = true;
+      return snapshot(runner);
+    },
+    finishJob(runnerName: string): void {
+      const runner = runners.named(runnerName);
+      if (!runner.busy) throw new Error(`runner "${runnerName}" has no job`);
+      runner.scope.runners.delete(runner.id);
+    },
+    addRunner({
+      name,
+      labels = [],
+      status = 'online',
+      busy = false,
+      scope,
+    }: Parameters<GitHubSimulator['addRunner']>[0]): SimulatedRunner {
+      const key = !scope ? `orgs/${org}` : 'org' in scope ? `orgs/${scope.org}` : `repos/${scope.owner}/${scope.repo}`;
+      const target = runners.scope(key);
+      if (!target) throw new Error(`the simulator does not serve ${key}`);
+      const runner = runners.register(target, name, labels, 1);
+      Object.assign(runner, { status, busy: busy && status === 'online', os: 'Linux' });
+      return snapshot(runner);
+    },
+    runners: () => runners.all().map(snapshot),
+  };
+}

@@ -1,0 +1,105 @@
+import type { GitHubSimulatorOptions, SimulatedRunner } from './types';
+
+/** The runner registrations: the organisation's and the repository's, with their groups and labels. */
+
+const readOnlyLabels = ['self-hosted', 'Linux', 'X64'];
+
+export interface Runner {
+  id: number;
+  name: string;
+  scope: Scope;
+  groupId: number;
+  labels: string[];
+  status: 'online' | 'offline';
+  busy: boolean;
+  os: string;
+}
+
+export interface Scope {
+  /** "orgs/acme" or "repos/acme/widgets". */
+  key: string;
+  groups: { id: number; name: string }[];
+  runners: Map<number, Runner>;
+}
+
+/** A copy of a runner as the simulator's API shows it. */
+export const snapshot = (runner: Runner): SimulatedRunner => ({
+  id: runner.id,
+  name: runner.name,
+  scope: runner.scope.key,
+  status: runner.status,
+  busy: runner.busy,
+  labels: [...runner.labels],
+  runnerGroupId: runner.groupId,
+});
+
+export class RunnerStore {
+  readonly #scopes = new Map<string, Scope>();
+  #nextRunnerId = 1;
+  readonly #labelIds = new Map<string, number>();
+
+  constructor(org: string, options: Pick<GitHubSimulatorOptions, 'runnerGroups' | 'repo'>) {
+    const orgGroups = [...(options.runnerGroups ?? [])];
+    if (!orgGroups.some((group) => group.id === 1)) orgGroups.unshift({ id: 1, name: 'Default' });
+    this.#addScope(`orgs/${org}`, orgGroups);
+    // A repository's runners have no groups but the default one.
+    const { repo } = options;
+    if (repo)
+      this.#addScope(
+        `repos/${repo.owner}/${repo.repo}`,
+        orgGroups.filter((group) => group.id === 1),
+      );
+  }
+
+  #addScope(key: string, groups: { id: number; name: string }[]): void {
+    this.#scopes.set(key.toLowerCase(), { key, groups, runners: new Map() });
+  }
+
+  /** "orgs/acme" or "repos/acme/widgets", in any case; undefined for one not served. */
+  scope(key: string): Scope | undefined {
+    return this.#scopes.get(key.toLowerCase());
+  }
+
+  all(): Runner[] {
+    return [...this.#scopes.values()].flatMap((scope) => [...scope.runners.values()]);
+  }
+
+  /** The one runner of this name in any scope; throws for none or several. */
+  named(name: string): Runner {
+    const matches = this.all().filter((runner) => runner.name === name);
+    if (matches.length !== 1) throw new Error(`${matches.length} runners are named "${name}"`);
+    return matches[0];
+  }
+
+  /** A new registration, offline until a VM boots with its JIT config. */
+  register(scope: Scope, name: string, labels: string[], groupId: number): Runner {
+    const runner: Runner = {
+      id: this.#nextRunnerId++,
+      name,
+      scope,
+      groupId,
+      labels: [...readOnlyLabels, ...labels.filter((label) => !readOnlyLabels.includes(label))],
+      status: 'offline',
+      busy: false,
+      os: 'unknown',
+    };
+    scope.runners.set(runner.id, runner);
+    return runner;
+  }
+
+  /** A runner in the REST API's format; label ids are numbered as labels are first seen. */
+  json(runner: Runner) {
+    return {
+      id: runner.id,
+      name: runner.name,
+      os: runner.os,
+      status: runner.status,
+      busy: runner.busy,
+      ephemeral: true,
+      labels: runner.labels.map((name) => {
+        if (!this.#labelIds.has(name)) this.#labelIds.set(name, this.#labelIds.size + 1);
+        return { id: this.#labelIds.get(name), name, type: readOnlyLabels.includes(name) ? 'read-only' : 'custom' };
+      }),
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { GitHubAuth } from './auth';
+import { defaultFaults } from './faults';
+import { JitConfigs } from './jit-config';
+import { RunnerStore } from './runners';
+import type { GitHubFaults, GitHubSimulatorOptions, GitHubSimulatorStats } from './types';
+
+/** Everything one simulated GitHub holds, shared by its routes, its control API and its handle. */
+export interface GitHubState {
+  org: string;
+  auth: GitHubAuth;
+  runners: RunnerStore;
+  jitConfigs: JitConfigs;
+  stats: GitHubSimulatorStats;
+  /** `http://host:port`, once listening. */
+  baseUrl: string;
+  /** Cancels latency still being served when the simulator closes, so that no timer outlives it. */
+  closing: AbortController;
+  /**
+   * The object startGitHubSimulator returns, made so early because its `faults` are the live ones: a
+   * test changes them there, and resetFaults replaces them, so they are read through it on every request.
+   */
+  simulator: { faults: GitHubFaults };
+}
+
+export function createState(options: GitHubSimulatorOptions): GitHubState {
+  const org = options.org ?? 'acme';
+  return {
+    org,
+    auth: new GitHubAuth(options),
+    runners: new RunnerStore(org, options),
+    jitConfigs: new JitConfigs(),
+    stats: {
+      calls: {},
+      jitConfigsIssued: 0,
+      deletesRefusedBusy: 0,
+      installationTokensIssued: 0,
+      faultsInjected: { dropped: 0, serverErrors: 0, rateLimited: 0, tooManyRequests: 0 },
+      inFlight: 0,
+      maxInFlight: 0,
+    },
+    baseUrl: '',
+    closing: new AbortController(),
+    simulator: { faults: defaultFaults() },
+  };
+}
