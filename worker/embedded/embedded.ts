@@ -1,0 +1,106 @@
+import { Runtime } from '@temporalio/worker';
+import { startSimulatedCloud } from '../../simulators/cloud';
+import { buildActivities } from '../activities';
+import { runWorker } from '../run-worker';
+import { temporalCliPath } from '../temporal-cli';
+import { Teardown, type App } from './app';
+import { displayPath, headerLines } from './dashboard';
+import { checkCanStart, devServerAddress, launchDevServer, temporalAnswers, type DevServerProcess } from './dev-server';
+import { EXAMPLE_FLAVORS, startExampleFlavors } from './flavors';
+import { simulateJobs } from './jobs';
+import { startLiveView } from './live-view';
+import { DEFAULT_PORT, type EmbeddedOptions } from './options';
+import { EXAMPLE_SCENARIO, playScenario } from './scenario';
+import { LiveTerminal } from './terminal';
+import { terminalLogger } from './worker-log';
+
+const TASK_QUEUE = 'runner-autoscaler';
+
+/**
+ * `npm start` without a configuration: a Temporal dev server (or the one already answering), the
+ * simulated cloud, the real worker against it, two example flavors, a pressure scenario with CI jobs,
+ * and a live view in the terminal, until Ctrl-C.
+ */
+export function embeddedApp(options: EmbeddedOptions): App {
+  const terminal = new LiveTerminal(process.stdout);
+  // main.ts owns the signals: the Runtime's own handlers would shut the worker down behind its back.
+  Runtime.install({ logger: terminalLogger((line) => terminal.print(line)), shutdownSignals: [] });
+  const teardown = new Teardown((line) => terminal.print(line));
+  let devServer: DevServerProcess | undefined;
+
+  return {
+    async start(fail) {
+      const address = devServerAddress(options.port);
+      const reused = await temporalAnswers(address);
+      if (!reused) {
+        const cliPath = await checkCanStart(options);
+        terminal.print(`Starting the Temporal dev server on ${address}, database ${displayPath(options.dbFile)}…`);
+        const server = launchDevServer(cliPath, options);
+        devServer = server;
+        teardown.add('the Temporal dev server', () => server.stop());
+        await server.ready;
+        server.onUnexpectedExit((description) => fail(new Error(description)));
+      }
+
+      const cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 1500 } });
+      teardown.add('the simulators', () => cloud.close());
+      const pressures = new Map<string, number>();
+      const setPressure = (flavor: string, value: number) => {
+        pressures.set(flavor, value);
+        cloud.planner.setPressure(flavor, value);
+      };
+      const pressureOf = (flavor: string) => pressures.get(flavor) ?? 0;
+      // Before any stream connects: the planner answers 404 for a flavor it does not know, and the
+      // workflow waits its longest backoff after a 404.
+      for (const [flavor, value] of Object.entries(EXAMPLE_SCENARIO.steps[0].pressures)) setPressure(flavor, value);
+
+      terminal.print('Starting the worker (bundling the workflow code takes a few seconds)…');
+      const config = cloud.workerConfig({ address, namespace: 'default', taskQueue: TASK_QUEUE });
+      const running = await runWorker(config, (client) => buildActivities(config, client));
+      teardown.add('the worker', () => running.close());
+      running.done.then(() => fail(new Error('the worker stopped')), fail);
+
+      const started = await startExampleFlavors(running.client, TASK_QUEUE);
+      terminal.print(
+        ...headerLines({
+          address,
+          devServer: devServer && { pid: devServer.pid, dbFile: options.dbFile },
+          uiUrl: `http://localhost:${options.uiPort}`,
+          cliPath: temporalCliPath(),
+          defaultAddress: options.port === DEFAULT_PORT,
+          flavors: started,
+        }),
+      );
+
+      const flavors = EXAMPLE_FLAVORS.map((settings) => settings.flavor);
+      const speed = options.scenarioSpeed;
+      const scenario = playScenario(EXAMPLE_SCENARIO, {
+        speed,
+        setPressure,
+        onEnd: () => live.writeChart('The scenario has ended'),
+      });
+      const jobs = simulateJobs({ cloud, flavors, pressureOf, speed });
+      const live = startLiveView({
+        terminal,
+        client: running.client,
+        cloud,
+        flavors,
+        pressureOf,
+        scenario,
+        speed,
+        chartFile: options.chartFile,
+      });
+      teardown.add('the scenario and the live view', async () => {
+        scenario.stop();
+        jobs.stop();
+        await live.stop();
+        live.writeChart('Stopping');
+      });
+    },
+    async stop() {
+      terminal.freeze();
+      await teardown.run();
+    },
+    kill: () => devServer?.kill(),
+  };
+}

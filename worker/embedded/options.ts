@@ -1,0 +1,45 @@
+import path from 'node:path';
+
+type Env = Record<string, string | undefined>;
+
+/** What the embedded default lets the environment change: ports and files for tests, and the scenario's pace. */
+export interface EmbeddedOptions {
+  /** The dev server's gRPC port (TEMPORAL_PORT, default 7233). */
+  port: number;
+  /** Its Web UI (TEMPORAL_UI_PORT, default port + 1000, as the CLI does). */
+  uiPort: number;
+  /** Its persistent database (TEMPORAL_DB_FILE, default .temporal/dev.db); the chart goes next to it. */
+  dbFile: string;
+  chartFile: string;
+  /** SCENARIO_SPEED: 1 plays the scenario in 90 s, 10 in 9 s. */
+  scenarioSpeed: number;
+}
+
+/** Temporal's usual port, which the temporal CLI reaches without an --address. */
+export const DEFAULT_PORT = 7233;
+
+export class OptionError extends Error {}
+
+export function embeddedOptions(env: Env): EmbeddedOptions {
+  const port = portFrom(env, 'TEMPORAL_PORT') ?? DEFAULT_PORT;
+  const uiPort = portFrom(env, 'TEMPORAL_UI_PORT') ?? port + 1000;
+  if (uiPort === port || uiPort > 65535) {
+    throw new OptionError(`TEMPORAL_UI_PORT must be a free port other than TEMPORAL_PORT, not ${uiPort}`);
+  }
+  const dbFile = path.resolve(env.TEMPORAL_DB_FILE || path.join(__dirname, '..', '..', '.temporal', 'dev.db'));
+  const scenarioSpeed = env.SCENARIO_SPEED ? Number(env.SCENARIO_SPEED) : 1;
+  if (!Number.isFinite(scenarioSpeed) || scenarioSpeed <= 0 || scenarioSpeed > 1000) {
+    throw new OptionError(`SCENARIO_SPEED must be a number above 0 and at most 1000, not ${env.SCENARIO_SPEED}`);
+  }
+  return { port, uiPort, dbFile, chartFile: path.join(path.dirname(dbFile), 'scenario.svg'), scenarioSpeed };
+}
+
+function portFrom(env: Env, name: string): number | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new OptionError(`${name} must be a port number (1-65535), not ${text}`);
+  }
+  return port;
+}

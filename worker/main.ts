@@ -1,0 +1,85 @@
+/**
+ * The worker's entry point (`npm start`). With a configuration (`--config <file>` or
+ * RUNNER_AUTOSCALER_CONFIG) it runs the real worker; without one, the embedded default: a Temporal dev
+ * server, the simulators, the worker and two example flavors (worker/embedded/). SIGINT and SIGTERM
+ * stop either gracefully and exit 0.
+ */
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { parseArgs } from 'node:util';
+import { buildActivities } from './activities';
+import { ConfigError, loadWorkerConfig } from './config/load';
+import type { App } from './embedded/app';
+import { embeddedApp } from './embedded/embedded';
+import { embeddedOptions, OptionError } from './embedded/options';
+import { runWorker, type RunningWorker } from './run-worker';
+
+const USAGE = 'usage: node -r @swc-node/register worker/main.ts [--config <file>]';
+/** A graceful stop that takes longer than this is abandoned: children are killed and the exit code is 1. */
+const STOP_TIMEOUT_MS = 20_000;
+
+function configuredApp(path: string): App {
+  const config = loadWorkerConfig({ env: process.env, path });
+  Runtime.install({ logger: new DefaultLogger('INFO'), shutdownSignals: [] });
+  let running: RunningWorker | undefined;
+  return {
+    async start(fail) {
+      running = await runWorker(config, (client) => buildActivities(config, client));
+      running.done.then(() => fail(new Error('the worker stopped')), fail);
+      const { taskQueue, namespace } = config.temporal;
+      console.log(JSON.stringify({ msg: 'worker ready', taskQueue, namespace, planner: Boolean(config.planner) }));
+    },
+    async stop() {
+      await running?.close();
+      console.log(JSON.stringify({ msg: 'worker stopped' }));
+    },
+    kill() {},
+  };
+}
+
+function createApp(): App {
+  const { values } = parseArgs({ options: { config: { type: 'string' } } });
+  const configPath = values.config ?? process.env.RUNNER_AUTOSCALER_CONFIG;
+  return configPath ? configuredApp(configPath) : embeddedApp(embeddedOptions(process.env));
+}
+
+function main(): void {
+  let app: App;
+  try {
+    app = createApp();
+  } catch (err) {
+    const known = err instanceof ConfigError || err instanceof OptionError;
+    const argsError = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(known ? (err as Error).message : argsError ? `${(err as Error).message}\n${USAGE}` : err);
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const stop = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => {
+      console.error(`stopping took over ${STOP_TIMEOUT_MS / 1000} s: killing what is left`);
+      app.kill();
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
+    app.stop().then(
+      () => process.exit(code),
+      (err: unknown) => {
+        console.error((err as Error).message);
+        app.kill();
+        process.exit(1);
+      },
+    );
+  };
+  // Further signals while stopping are ignored (npm forwards Ctrl-C, so one press can arrive twice).
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  const fail = (err: unknown) => {
+    if (stopping) return;
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    stop(1);
+  };
+  app.start(fail).catch(fail);
+}
+
+main();
