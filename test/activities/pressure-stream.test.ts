@@ -133,7 +133,10 @@ test('a worker shutdown fails the stream as a handover, not as a cancellation', 
   planner.setPressure('handover', 1);
   const { signals, env, activity } = streamHarness();
   const running = env.run(activity, { plannerFlavor: 'handover', streamId: 1, stallTimeoutSeconds: 60 });
-  await eventually(async () => signals.length, (n) => n === 1);
+  await eventually(
+    async () => signals.length,
+    (n) => n === 1,
+  );
   env.cancel('WORKER_SHUTDOWN');
   await expect(running).rejects.toMatchObject({ type: PlannerFailure.workerShutdown, nonRetryable: false });
 });
