@@ -89,16 +89,21 @@ export const PlannerFailure = {
   unauthorized: 'PlannerUnauthorized',
   flavorNotFound: 'PlannerFlavorNotFound',
   unavailable: 'PlannerUnavailable',
-  /** Not the planner's fault: the worker running the stream is shutting down; another worker takes over. */
-  workerShutdown: 'StreamWorkerShutdown',
 } as const;
+
+/**
+ * The one way a pressure stream ends without failing: its worker is shutting down (a deploy), so the
+ * workflow reconnects at once on another worker and keeps the last pressure meanwhile.
+ */
+export type PressureStreamEnd = 'worker-shutdown';
 
 export interface RunnerActivities {
   /**
-   * Long-lived: connects to the planner, heartbeats, signals each changed pressure value to its own
-   * workflow run, and never returns normally (the end of the stream is a PlannerUnavailable failure).
+   * Long-lived: connects to the planner, heartbeats and signals each changed pressure value to its own
+   * workflow run. It returns only when its worker shuts down; the end of the stream is a
+   * PlannerUnavailable failure.
    */
-  streamPressure(request: PressureStreamRequest): Promise<void>;
+  streamPressure(request: PressureStreamRequest): Promise<PressureStreamEnd>;
   createRunners(request: CreateRunnersRequest): Promise<CreateRunnersResult>;
   /** Removes stale runners and returns the survivors: one VM list and one GitHub list per call. */
   cleanupRunners(request: CleanupRunnersRequest): Promise<CleanupRunnersResult>;

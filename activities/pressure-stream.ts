@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import { PlannerFailure, type PressureStreamRequest } from './interfaces';
+import { PlannerFailure, type PressureStreamEnd, type PressureStreamRequest } from './interfaces';
 import type { PressureSignal } from '../workflows/definitions';
 
 /** What the pressure-stream activity needs of a planner client (activities/planner/client.ts). */
@@ -27,7 +27,7 @@ export class RunClosedError extends Error {}
  * changes during one round trip costs one signal, never a queue.
  */
 export function createPressureStreamActivity(deps: { planner?: PressureSource; signalPressure: SignalPressure }) {
-  return async function streamPressure(request: PressureStreamRequest): Promise<void> {
+  return async function streamPressure(request: PressureStreamRequest): Promise<PressureStreamEnd> {
     const { planner } = deps;
     if (!planner) {
       throw ApplicationFailure.nonRetryable('this worker has no planner configured', PlannerFailure.unavailable);
@@ -45,12 +45,14 @@ export function createPressureStreamActivity(deps: { planner?: PressureSource; s
     sender.onError((err) => abort.abort(err));
     ctx.heartbeat();
     try {
-      await planner.streamPressure(request.plannerFlavor, {
+      return await planner.streamPressure(request.plannerFlavor, {
         signal: abort.signal,
         stallTimeoutMs: request.stallTimeoutSeconds * 1000,
         onPressure: sender.offer,
       });
     } catch (err) {
+      // A shutting-down worker cancels its activities: a planned handover, not a failure to log.
+      if ((ctx.cancellationSignal.reason as Error | undefined)?.message === 'WORKER_SHUTDOWN') return 'worker-shutdown';
       throw toActivityFailure(err, abort.signal, ctx.cancellationSignal);
     } finally {
       clearInterval(heartbeat);
@@ -60,16 +62,7 @@ export function createPressureStreamActivity(deps: { planner?: PressureSource; s
 }
 
 function toActivityFailure(err: unknown, aborted: AbortSignal, cancelled: AbortSignal): unknown {
-  if (cancelled.aborted) {
-    // A shutting-down worker cancels its activities; fail so the workflow reconnects on another worker.
-    if ((cancelled.reason as Error | undefined)?.message === 'WORKER_SHUTDOWN') {
-      return ApplicationFailure.retryable(
-        'the worker running the stream is shutting down',
-        PlannerFailure.workerShutdown,
-      );
-    }
-    return new CancelledFailure('pressure stream cancelled');
-  }
+  if (cancelled.aborted) return new CancelledFailure('pressure stream cancelled');
   if (aborted.aborted && aborted.reason instanceof RunClosedError) {
     return new CancelledFailure('the workflow run this stream fed has closed');
   }

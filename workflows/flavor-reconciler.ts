@@ -136,7 +136,7 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
   async function followPressureStream(): Promise<void> {
     for (;;) {
       const streamId = state.openStream();
-      let error: string;
+      let error = 'stream ended';
       let permanent = false;
       try {
         await streamPressure({
@@ -144,16 +144,13 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
           streamId,
           stallTimeoutSeconds: settings.streamStallTimeoutSeconds,
         });
-        error = 'stream ended';
+        // Its worker shut down: a handover, not an outage. Keep the last pressure, reconnect at once.
+        state.recordStreamHandover('the stream worker shut down', now());
+        continue;
       } catch (err) {
         if (CancellationScope.current().consideredCancelled) throw err;
         error = describeFailure(err);
         const type = failureType(err);
-        if (type === PlannerFailure.workerShutdown) {
-          // A handover, not an outage: keep the last pressure and reconnect at once on another worker.
-          state.recordStreamHandover(error, now());
-          continue;
-        }
         permanent = type === PlannerFailure.unauthorized || type === PlannerFailure.flavorNotFound;
       }
       const failures = state.recordStreamFailure(error, now());

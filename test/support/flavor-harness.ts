@@ -53,9 +53,10 @@ export class FlavorHarness {
   }
 
   async stop(): Promise<void> {
-    for (const handle of this.handles) await handle.terminate('test over').catch(() => undefined);
+    // Worker first: its streams end as a handover while their workflows still run, then the workflows go.
     this.worker?.shutdown();
     await this.running;
+    for (const handle of this.handles) await handle.terminate('test over').catch(() => undefined);
   }
 
   fleet(flavor: string): FakeFleet {

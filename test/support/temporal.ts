@@ -1,11 +1,13 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 
 /** The dev server test/setup/global-setup.ts started for this run. */
 export function connectTestEnv(): Promise<TestWorkflowEnvironment> {
   const address = process.env.TEMPORAL_TEST_ADDRESS;
   if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is unset: run the tests through jest (test/setup)');
+  // Workers log at INFO by default: every state change and expected activity failure. Tests want warnings only.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   return TestWorkflowEnvironment.createFromExistingServer({ address });
 }
 

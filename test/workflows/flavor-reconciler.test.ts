@@ -191,7 +191,7 @@ describe('planner stream failures', () => {
     await harness.restartWorker();
     const state = await harness.until(handle, (s) => s.stream?.connected === true && s.stream.reconnects === 1);
     expect(state.mode).toBe('planner');
-    expect(state.stream?.lastError).toContain('StreamWorkerShutdown');
+    expect(state.stream?.lastError).toBe('the stream worker shut down');
     expect(state.totals.createFailures).toBe(0);
     expect(fleet.runners.size).toBe(1);
     expect(fleet.callsOf('create')).toHaveLength(1);
