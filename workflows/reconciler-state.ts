@@ -116,10 +116,7 @@ export class ReconcilerState {
 
   /** The stream failed or ended: fall back and count the failure; answers failures in a row. */
   recordStreamFailure(error: string, now: string): number {
-    const stream = this.carried.stream;
-    stream.connected = false;
-    stream.since = now;
-    stream.lastError = error;
+    this.recordStreamHandover(error, now);
     this.carried.fallbackActive = true;
     this.carried.streamFailuresInARow += 1;
     return this.carried.streamFailuresInARow;
@@ -127,10 +124,7 @@ export class ReconcilerState {
 
   /** The stream's worker shut down: disconnected, but desired stays on the last pressure. */
   recordStreamHandover(reason: string, now: string): void {
-    const stream = this.carried.stream;
-    stream.connected = false;
-    stream.since = now;
-    stream.lastError = reason;
+    Object.assign(this.carried.stream, { connected: false, since: now, lastError: reason });
   }
 
   reject(handler: string, reason: string, now: string): void {
