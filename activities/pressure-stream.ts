@@ -55,6 +55,9 @@ export function createPressureStreamActivity(deps: { planner?: PressureSource; s
       if ((ctx.cancellationSignal.reason as Error | undefined)?.message === 'WORKER_SHUTDOWN') return 'worker-shutdown';
       throw toActivityFailure(err, abort.signal, ctx.cancellationSignal);
     } finally {
+      // A signal still in flight should land before the workflow learns the stream ended (the
+      // workflow drops late ones anyway); a Temporal outage must not hold the activity for long.
+      await Promise.race([sender.settled(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       clearInterval(heartbeat);
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
     }
@@ -83,6 +86,7 @@ function latestValueSender(send: (value: number) => Promise<void>) {
   let pending: number | undefined;
   let inFlight = false;
   let fail: (err: unknown) => void = () => {};
+  let pumping: Promise<void> = Promise.resolve();
   const pump = async () => {
     inFlight = true;
     while (pending !== undefined) {
@@ -102,7 +106,12 @@ function latestValueSender(send: (value: number) => Promise<void>) {
       if (value === lastOffered) return;
       lastOffered = value;
       pending = value;
-      if (!inFlight) void pump();
+      if (!inFlight) pumping = pump();
+    },
+    /** Resolves when no signal is in flight; values still pending are dropped (the stream is over). */
+    settled(): Promise<void> {
+      pending = undefined;
+      return pumping;
     },
     onError(handler: (err: unknown) => void): void {
       fail = handler;

@@ -98,7 +98,7 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
         spec: settings,
         bootTimeoutSeconds: settings.bootTimeoutSeconds,
       });
-      state.recordFleet(runners);
+      state.recordFleet(runners, removed);
       const plan = planConverge(state.desired(), runners);
       let created = 0;
       let deleted: string[] = [];

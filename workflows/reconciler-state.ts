@@ -15,6 +15,8 @@ export class ReconcilerState {
   private fleetUnknown: boolean;
   cleanupDue = true;
   operation?: Operation;
+  /** The connection whose activity is still running; a signal that arrives after it settled is late. */
+  private liveStreamId?: number;
 
   constructor(
     readonly settings: FlavorSettings,
@@ -69,12 +71,15 @@ export class ReconcilerState {
     if (result.created.length === 0) this.carried.creationPaused = true;
   }
 
-  /** A cleanup tick's fresh list: the count is set from it, creation unpaused, numbering moved past it. */
-  recordFleet(runners: RunnerInfo[]): void {
+  /**
+   * A cleanup tick's fresh list: the count is set from it, creation unpaused, and numbering moved past
+   * every name seen, removed ones too (a VM still being deleted must not meet a new twin of its name).
+   */
+  recordFleet(runners: RunnerInfo[], removed: { name: string }[]): void {
     this.fleetUnknown = false;
     this.carried.currentRunners = runners.length;
     this.carried.creationPaused = false;
-    for (const runner of runners) {
+    for (const runner of [...runners, ...removed]) {
       const seq = runnerSeq(this.settings.runnerNamePrefix, runner.name);
       if (seq !== undefined && seq >= this.carried.nextRunnerSeq) this.carried.nextRunnerSeq = seq + 1;
     }
@@ -92,9 +97,12 @@ export class ReconcilerState {
     this.recordCleanup({ at: now, error, removed: [], created: 0, deleted: [], keptBusy: [], runners });
   }
 
-  /** A value from connection `streamId`; values of older connections are dropped. */
+  /**
+   * A value from connection `streamId`. Values of older connections, and late values of a connection
+   * whose activity has already failed, are dropped: they must not end the fallback or reset the backoff.
+   */
   recordPressure(streamId: number, pressure: number, now: string): void {
-    if (streamId !== this.carried.streamId) return;
+    if (streamId !== this.liveStreamId) return;
     const stream = this.carried.stream;
     if (!stream.connected) {
       stream.connected = true;
@@ -111,6 +119,7 @@ export class ReconcilerState {
   openStream(): number {
     if (this.carried.streamId > 0) this.carried.stream.reconnects += 1;
     this.carried.streamId += 1;
+    this.liveStreamId = this.carried.streamId;
     return this.carried.streamId;
   }
 
@@ -124,6 +133,7 @@ export class ReconcilerState {
 
   /** The stream's worker shut down: disconnected, but desired stays on the last pressure. */
   recordStreamHandover(reason: string, now: string): void {
+    this.liveStreamId = undefined;
     Object.assign(this.carried.stream, { connected: false, since: now, lastError: reason });
   }
 

@@ -1,0 +1,38 @@
+import { ReconcilerState } from '../../workflows/reconciler-state';
+import { resolveSettings } from '../../workflows/settings';
+
+const at = '2026-01-01T00:00:00.000Z';
+const fresh = () => new ReconcilerState(resolveSettings({ flavor: 'small', fallbackRunners: 2 }), undefined);
+
+describe('ReconcilerState', () => {
+  test('a value that arrives after its stream failed neither ends the fallback nor resets the backoff', () => {
+    const state = fresh();
+    const first = state.openStream();
+    state.recordPressure(first, 4, at);
+    expect(state.snapshot()).toMatchObject({ mode: 'planner', desired: 4 });
+    expect(state.recordStreamFailure('reset', at)).toBe(1);
+    state.recordPressure(first, 7, at);
+    expect(state.snapshot()).toMatchObject({ mode: 'fallback', desired: 2, lastPressure: 4 });
+    const second = state.openStream();
+    expect(state.recordStreamFailure('reset', at)).toBe(2);
+    state.recordPressure(second, 7, at);
+    expect(state.snapshot().mode).toBe('fallback');
+    const third = state.openStream();
+    state.recordPressure(third, 7, at);
+    expect(state.snapshot()).toMatchObject({ mode: 'planner', desired: 7 });
+    expect(state.recordStreamFailure('reset', at)).toBe(1);
+  });
+
+  test('numbering moves past every listed name, removed ones included', () => {
+    const state = fresh();
+    state.recordFleet([{ name: 'small-3', state: 'idle' }], [{ name: 'small-9' }, { name: 'other-50' }]);
+    expect(state.takeRunnerNames(2)).toEqual(['small-10', 'small-11']);
+  });
+
+  test('creation waits for the first list of a fresh start', () => {
+    const state = new ReconcilerState(resolveSettings({ flavor: 'small', mode: 'static', minRunners: 2 }), undefined);
+    expect(state.needsCreate()).toBe(0);
+    state.recordFleet([], []);
+    expect(state.needsCreate()).toBe(2);
+  });
+});
