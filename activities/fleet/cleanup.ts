@@ -2,7 +2,7 @@ import { ownsRunnerName } from '../../workflows/runner-names';
 import type { CleanupRunnersResult, RunnerSpec } from '../interfaces';
 import { errorMessage, mapConcurrent } from './concurrency';
 import { ownershipMetadata } from './create';
-import { joinFleet, planCleanup, runnerInfo, type JoinedRunner } from './join';
+import { joinFleet, planCleanup, runnerInfo, runnerState, type JoinedRunner } from './join';
 import type { FleetLog } from './log';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';
@@ -39,7 +39,13 @@ export async function cleanupRunners(
   const result: CleanupRunnersResult = { removed: [], runners: plan.survivors };
   await mapConcurrent(plan.remove, deps.options.createConcurrency, async ({ runner, reason }) => {
     try {
-      if ((await removeRunner(deps, runner)) === 'busy') {
+      // The paginated GitHub list can miss a runner when others vanish between its pages: before a VM
+      // goes for lack of a registration, ask GitHub by name. A runner found there is kept, busy or not.
+      const missed = !runner.registration && !runner.duplicate && (await deps.registry.findRunner(runner.name));
+      if (missed) {
+        const found = { ...runner, registration: missed };
+        result.runners.push(runnerInfo(found, runnerState(found, false)));
+      } else if ((await removeRunner(deps, runner)) === 'busy') {
         result.runners.push(runnerInfo(runner, 'busy'));
       } else {
         result.removed.push({ name: runner.name, reason });

@@ -40,7 +40,7 @@ async function createOne(
     if (!(err instanceof Error && err.name === 'RunnerNameTaken')) throw err;
     if (await compute.findServerByName(name)) return { name, created: true };
     // Registered by an attempt that died before its VM: replace that registration.
-    const [stale] = await registry.listRunners((runnerName) => runnerName === name);
+    const stale = await registry.findRunner(name);
     if (stale && (await registry.deleteRunner(stale.id)) === 'busy') return { name, created: true };
     registration = await register();
   }

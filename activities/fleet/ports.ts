@@ -46,5 +46,7 @@ export interface RunnerRegistry {
     runnerGroup?: string;
   }): Promise<{ runnerId: number; encodedJitConfig: string }>;
   listRunners(filter?: (name: string) => boolean): Promise<RegisteredRunner[]>;
+  /** The registration of exactly this name, looked up by name (not a list of the whole scope). */
+  findRunner(name: string): Promise<RegisteredRunner | undefined>;
   deleteRunner(id: number): Promise<'deleted' | 'gone' | 'busy'>;
 }

@@ -3,7 +3,7 @@ import { headerOf, asHttpError, statusOf } from './http-error';
 import { createOctokit, type GitHubAuth, type GitHubLog } from './octokit';
 import type { RateLimitSnapshot } from './plugins';
 import { createRunnerGroups, defaultRunnerGroupId } from './runner-groups';
-import { scopedRunnerApi, type RunnerScope } from './scoped-api';
+import { scopedRunnerApi, type ApiRunner, type RunnerScope } from './scoped-api';
 import { createRedactor } from './redact';
 
 export { GitHubApiError, GitHubRateLimitedError, RunnerNameTaken } from './errors';
@@ -48,6 +48,8 @@ export interface GitHubRunnerClient {
   }): Promise<{ runnerId: number; encodedJitConfig: string }>;
   /** Every runner of the scope whose name passes `filter` (all pages read). */
   listRunners(filter?: (name: string) => boolean): Promise<GitHubRunner[]>;
+  /** The runner of exactly this name, asked for by name (one small call, not the whole list). */
+  findRunner(name: string): Promise<GitHubRunner | undefined>;
   /** 'gone' when GitHub has no such runner, 'busy' when it refused because the runner is running a job. */
   deleteRunner(id: number): Promise<'deleted' | 'gone' | 'busy'>;
   /** The x-ratelimit-* headers of the last answer that had them. */
@@ -99,15 +101,13 @@ export function createGitHubRunnerClient(options: GitHubRunnerClientOptions): Gi
 
     async listRunners(filter = () => true) {
       const runners = await api.listRunners().catch(fail('list runners'));
-      return runners
-        .filter((runner) => filter(runner.name))
-        .map((runner) => ({
-          id: runner.id,
-          name: runner.name,
-          status: runner.status === 'online' ? 'online' : 'offline',
-          busy: runner.busy,
-          labels: runner.labels.map((label) => label.name),
-        }));
+      return runners.filter((runner) => filter(runner.name)).map(toRunner);
+    },
+
+    async findRunner(name) {
+      const runners = await api.listRunners(name).catch(fail(`find runner "${name}"`));
+      const found = runners.find((runner) => runner.name === name);
+      return found && toRunner(found);
     },
 
     async deleteRunner(id) {
@@ -122,6 +122,16 @@ export function createGitHubRunnerClient(options: GitHubRunnerClientOptions): Gi
     },
 
     rateLimit: () => ({ ...rateLimit }),
+  };
+}
+
+function toRunner(runner: ApiRunner): GitHubRunner {
+  return {
+    id: runner.id,
+    name: runner.name,
+    status: runner.status === 'online' ? 'online' : 'offline',
+    busy: runner.busy,
+    labels: runner.labels.map((label) => label.name),
   };
 }
 

@@ -24,8 +24,8 @@ export interface ApiRunner {
  */
 export interface ScopedRunnerApi {
   generateJitConfig(body: JitConfigBody): Promise<{ runner?: { id?: number }; encoded_jit_config?: string }>;
-  /** Every runner, 100 per page. */
-  listRunners(): Promise<ApiRunner[]>;
+  /** Every runner, 100 per page; with a name, only the runners of exactly that name. */
+  listRunners(name?: string): Promise<ApiRunner[]>;
   deleteRunner(runnerId: number): Promise<void>;
 }
 
@@ -35,7 +35,7 @@ export function scopedRunnerApi(octokit: Octokit, scope: RunnerScope): ScopedRun
     const { org } = scope;
     return {
       generateJitConfig: async (body) => (await actions.generateRunnerJitconfigForOrg({ org, ...body })).data,
-      listRunners: () => octokit.paginate(actions.listSelfHostedRunnersForOrg, { org, per_page: 100 }),
+      listRunners: (name) => octokit.paginate(actions.listSelfHostedRunnersForOrg, { org, name, per_page: 100 }),
       deleteRunner: async (runner_id) => {
         await actions.deleteSelfHostedRunnerFromOrg({ org, runner_id });
       },
@@ -44,7 +44,7 @@ export function scopedRunnerApi(octokit: Octokit, scope: RunnerScope): ScopedRun
   const { owner, repo } = scope;
   return {
     generateJitConfig: async (body) => (await actions.generateRunnerJitconfigForRepo({ owner, repo, ...body })).data,
-    listRunners: () => octokit.paginate(actions.listSelfHostedRunnersForRepo, { owner, repo, per_page: 100 }),
+    listRunners: (name) => octokit.paginate(actions.listSelfHostedRunnersForRepo, { owner, repo, name, per_page: 100 }),
     deleteRunner: async (runner_id) => {
       await actions.deleteSelfHostedRunnerFromRepo({ owner, repo, runner_id });
     },

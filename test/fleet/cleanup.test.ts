@@ -1,3 +1,4 @@
+import { createRunnerFleet } from '../../activities/fleet';
 import type { CleanupRunnersResult } from '../../activities/interfaces';
 import {
   GITHUB_LIST,
@@ -66,6 +67,28 @@ describe('cleanupRunners', () => {
     expect(vmNames(cloud)).toEqual(names('small', 1, 4, 5));
     expect(registrationNames(cloud)).toEqual(names('small', 1, 4, 5));
     expect(vmsNamed(cloud, 'small-4')[0].status).toBe('ERROR');
+  });
+
+  test('a busy runner the GitHub list missed is asked for by name and kept, VM and all', async () => {
+    harness = await startFleet();
+    const { cloud, compute, registry } = harness;
+    const base = createRunnerFleet({ compute, registry });
+    await base.createRunners({ spec, names: ['small-1', 'small-2'] });
+    await online(cloud, ['small-1', 'small-2']);
+    cloud.assignJob('small-1');
+    // A list that lost small-1 between its pages, as a paginated list of a changing set can.
+    const missing = {
+      ...registry,
+      listRunners: async (filter?: (name: string) => boolean) =>
+        (await registry.listRunners(filter)).filter((runner) => runner.name !== 'small-1'),
+    };
+    const fleet = createRunnerFleet({ compute, registry: missing });
+
+    const result = await fleet.cleanupRunners({ spec, bootTimeoutSeconds: 600 });
+
+    expect(result.removed).toEqual([]);
+    expect(states(result)).toEqual(['small-1:busy', 'small-2:idle']);
+    expect(vmNames(cloud)).toEqual(['small-1', 'small-2']);
   });
 
   test('removes the registration first, the VM after it', async () => {

@@ -78,6 +78,7 @@ export async function startFleet(
       return registration;
     },
     listRunners: (filter) => registry.listRunners(filter),
+    findRunner: (name) => registry.findRunner(name),
     deleteRunner: (id) => {
       deletes.push(`github ${id}`);
       return registry.deleteRunner(id);
