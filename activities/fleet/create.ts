@@ -61,11 +61,18 @@ async function createOne(
     // Unknown: keep the registration, so that the retry's 409 looks again instead of making a twin.
     if (vm === 'unknown') throw err;
     if (vm) return { name, created: true };
-    // No VM will ever use this registration: remove it rather than leave it dangling until cleanup.
+    // Only a clear refusal (4xx) means no VM will ever use this registration. After a 5xx or a lost
+    // connection Nova may still make the VM: keep the registration for the retry's 409 to find it.
+    if (!refusedByCloud(err)) throw err;
     await registry.deleteRunner(registration.runnerId).catch(() => undefined);
     throw err;
   }
   return { name, created: true };
+}
+
+function refusedByCloud(err: unknown): boolean {
+  const status = (err as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /** Every VM carries who manages it and for which flavor; lists filter on both, not on a name prefix. */

@@ -31,8 +31,8 @@ export function normalizeFaults(input: unknown): FaultSettings {
     if (['latencyMs', 'retryAfterSeconds', 'maxFaults'].includes(key) && (typeof value !== 'number' || value < 0)) {
       throw new Error(`${key} must be a non-negative number`);
     }
-    if (key === 'errorStatus' && (typeof value !== 'number' || value < 500 || value > 599)) {
-      throw new Error('errorStatus must be a 5xx status');
+    if (key === 'errorStatus' && (typeof value !== 'number' || value < 400 || value > 599)) {
+      throw new Error('errorStatus must be a 4xx or 5xx status');
     }
     if (key === 'dropAfterHandling' && typeof value !== 'boolean')
       throw new Error('dropAfterHandling must be a boolean');

@@ -38,7 +38,7 @@ export interface OpenStackSimulatorOptions {
 export interface FaultSettings {
   /** Added before each answer. */
   latencyMs: number;
-  /** Fraction answered with a 5xx (errorStatus, or 500 and 503 alike when unset). */
+  /** Fraction answered with an error: errorStatus (4xx or 5xx), or 500 and 503 alike when unset. */
   errorRate: number;
   errorStatus?: number;
   /** Fraction answered 429 with `Retry-After: retryAfterSeconds`. */
