@@ -9,7 +9,10 @@ export interface JoinedRunner {
   name: string;
   vm?: VmServer;
   registration?: RegisteredRunner;
-  /** A second VM of the same name (a create retried after a lost answer): it is removed, VM only. */
+  /**
+   * A second VM of the same name (a create retried after a lost answer): it is removed, VM only, unless
+   * the name's registration (shown here too) is busy.
+   */
   duplicate?: true;
 }
 
@@ -31,6 +34,7 @@ export function joinFleet(vms: VmServer[], registrations: RegisteredRunner[]): J
     joined.registration = registration;
     byName.set(registration.name, joined);
   }
+  for (const duplicate of duplicates) duplicate.registration = byName.get(duplicate.name)?.registration;
   return [...byName.values(), ...duplicates].sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -61,6 +65,8 @@ export function planCleanup(joined: JoinedRunner[], nowMs: number, bootTimeoutSe
     const created = runner.vm ? Date.parse(runner.vm.created) : Number.NaN;
     const bootDeadlinePassed = Number.isFinite(created) && nowMs - created > bootTimeoutSeconds * 1000;
     const state = runnerState(runner, bootDeadlinePassed);
+    // Which twin hosts a busy runner cannot be told: leave both until its job is done.
+    if (runner.duplicate && state === 'busy') continue;
     const reason = runner.duplicate
       ? 'duplicate VM'
       : state === 'busy'

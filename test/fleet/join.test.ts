@@ -75,6 +75,13 @@ describe('planCleanup', () => {
     expect(plan.survivors.map(({ vmId, state }) => `${vmId}:${state}`)).toEqual(['vm-r-1:idle']);
   });
 
+  test('twins whose runner is busy are both left alone until the job is done', () => {
+    const twins = [vm('r-1', 'ACTIVE', 2), { ...vm('r-1', 'ACTIVE', 5), id: 'vm-r-1-older' }];
+    const plan = planCleanup(joinFleet(twins, [registration('r-1', 'online', true)]), now, 1200);
+    expect(plan.remove).toEqual([]);
+    expect(plan.survivors.map(({ vmId, state }) => `${vmId}:${state}`)).toEqual(['vm-r-1-older:busy']);
+  });
+
   test('survivors carry the ids the soft delete needs', () => {
     const plan = planCleanup(joinFleet([vm('r-2', 'ACTIVE', 3)], [registration('r-2', 'online')]), now, 60);
     expect(plan.survivors).toEqual([
