@@ -4,7 +4,7 @@ import { createOctokit, type GitHubAuth, type GitHubLog } from './octokit';
 import type { RateLimitSnapshot } from './plugins';
 import { createRunnerGroups, defaultRunnerGroupId } from './runner-groups';
 import { scopedRunnerApi, type ApiRunner, type RunnerScope } from './scoped-api';
-import { createRedactor } from './redact';
+import { createRedactor } from '../redact';
 
 export { GitHubApiError, GitHubRateLimitedError, RunnerNameTaken } from './errors';
 export type { GitHubAuth, GitHubLog } from './octokit';

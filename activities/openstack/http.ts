@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { OpenStackError, kindOfStatus } from './errors';
+import { createRedactor } from '../redact';
 
 /** One HTTP exchange with an OpenStack API: JSON in, JSON (or text) out, no retries. */
 
@@ -61,6 +62,8 @@ export async function exchange(x: Exchange): Promise<HttpResult> {
   return { status: response.statusCode, headers, body: parseBody(text, headers['content-type']) };
 }
 
+const redactShapes = createRedactor([]);
+
 /** The error for a 4xx/5xx answer, with the cloud's own message (never the request, which may hold a secret). */
 export function statusError(x: Pick<Exchange, 'method' | 'url'>, result: HttpResult): OpenStackError {
   const { kind, retryable } = kindOfStatus(result.status);
@@ -107,8 +110,8 @@ function cloudMessage(body: unknown): string | undefined {
     message = (inner as { message?: unknown } | undefined)?.message ?? record.message ?? record.title;
   }
   if (typeof message !== 'string') return undefined;
-  const oneLine = message.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+  // Nova quotes rejected values, and a proxy may echo the request: never carry user data onwards.
+  return redactShapes(message.replace(/\s+/g, ' ').trim());
 }
 
 function describe(x: Pick<Exchange, 'method' | 'url'>): string {

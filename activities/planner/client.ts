@@ -2,6 +2,7 @@ import { request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { NdjsonSplitter } from './ndjson';
 import { parsePressureLine, type PressureLineReason } from './pressure-line';
+import { createRedactor } from '../redact';
 
 /**
  * How a pressure stream failed. 'unauthorized' and 'not-found' need an operator (a new token, a
@@ -112,7 +113,8 @@ export class PlannerClient {
       clearTimeout(watchdog);
       watchdog = setTimeout(fail(`stalled, no line for ${options.stallTimeoutMs} ms`), options.stallTimeoutMs);
       if (response.statusCode !== 200) {
-        const excerpt = redact(await readExcerpt(response.body), this.token);
+        // A planner that echoes the Authorization header back must not put the token into our messages.
+        const excerpt = createRedactor([this.token])(await readExcerpt(response.body));
         throw statusError(where, response.statusCode, excerpt);
       }
       await this.readLines(flavor, response.body, options, () => watchdog.refresh());
@@ -197,11 +199,6 @@ async function readExcerpt(body: Readable): Promise<string> {
   body.destroy();
   const text = Buffer.concat(chunks).subarray(0, ERROR_BODY_EXCERPT_BYTES).toString('utf8');
   return text.replace(/\s+/g, ' ').trim();
-}
-
-/** A planner that echoes the Authorization header back must not put the token into our messages. */
-function redact(text: string, token: string): string {
-  return token ? text.split(token).join('[redacted]') : text;
 }
 
 /** Scheme, host and port only: a base URL could carry user:password. */

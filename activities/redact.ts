@@ -1,8 +1,9 @@
 /**
- * Scrubs secrets out of text headed for an error message. The client builds its messages from GitHub's
- * `message` field and the failing method and path, none of which should hold a secret; this is the second
- * line: the configured token and key verbatim, then anything shaped like a GitHub token, a JWT, a PEM
- * block or a long base64 run (an installation token or JIT config the client never sees by value here).
+ * Scrubs secrets out of text headed for an error message, for every client (GitHub, OpenStack, planner).
+ * Their messages are built from the service's own error text and the failing method and path, none of
+ * which should hold a secret; this is the second line: the configured secrets verbatim, then anything
+ * shaped like a GitHub token, a JWT, a PEM block or a long base64 run (an installation token, or a JIT
+ * config a service echoes back from a request's user data).
  */
 const secretShapes = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
