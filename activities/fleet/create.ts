@@ -17,9 +17,12 @@ export async function createRunners(
   deps: { compute: Compute; registry: RunnerRegistry; options: FleetOptions },
   spec: RunnerSpec,
   names: string[],
+  cancelled?: AbortSignal,
 ): Promise<CreateRunnersResult> {
   const outcomes = await mapConcurrent(names, deps.options.createConcurrency, (name) =>
-    createOne(deps, spec, name).catch((err): Outcome => ({ name, created: false, reason: errorMessage(err) })),
+    cancelled?.aborted
+      ? Promise.resolve<Outcome>({ name, created: false, reason: 'not started: the attempt was cancelled' })
+      : createOne(deps, spec, name).catch((err): Outcome => ({ name, created: false, reason: errorMessage(err) })),
   );
   return {
     created: outcomes.filter((o) => o.created).map((o) => o.name),

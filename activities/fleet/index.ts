@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, asyncLocalStorage } from '@temporalio/activity';
 import type { RunnerFleet } from '..';
 import { cleanupRunners } from './cleanup';
 import { createRunners } from './create';
@@ -25,7 +25,9 @@ export function createRunnerFleet(deps: {
   const fleet = { ...deps, options: { ...defaultFleetOptions, ...deps.options }, log: deps.log ?? defaultFleetLog };
   return {
     async createRunners({ spec, names }) {
-      const result = await createRunners(fleet, spec, names);
+      // A timed-out or cancelled attempt starts no further runner, so it cannot race its own retry.
+      const cancelled = asyncLocalStorage.getStore()?.cancellationSignal;
+      const result = await createRunners(fleet, spec, names, cancelled);
       if (names.length > 0 && result.created.length === 0) {
         throw ApplicationFailure.retryable(
           `no runner created: ${result.failed[0]?.reason ?? 'unknown error'}`,

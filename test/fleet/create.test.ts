@@ -1,3 +1,5 @@
+import { createRunners } from '../../activities/fleet/create';
+import { defaultFleetOptions } from '../../activities/fleet/options';
 import { ApplicationFailure } from '@temporalio/common';
 import { jitConfigFromUserData } from '../../activities/fleet/user-data';
 import {
@@ -180,5 +182,22 @@ describe('createRunners', () => {
     expect(vmsNamed(cloud, 'small-1')).toHaveLength(1);
     expect(cloud.openstack.stats.createRequests).toHaveLength(2);
     await online(cloud, ['small-1']);
+  });
+});
+
+describe('a cancelled create attempt', () => {
+  test('starts no further runner, so it cannot race its own retry', async () => {
+    harness = await startFleet();
+    const { cloud, compute, registry } = harness;
+    const deps = { compute, registry, options: defaultFleetOptions };
+
+    const result = await createRunners(deps, spec, names('small', 1, 2), AbortSignal.abort());
+
+    expect(result).toEqual({
+      created: [],
+      failed: names('small', 1, 2).map((name) => ({ name, reason: 'not started: the attempt was cancelled' })),
+    });
+    expect(vmNames(cloud)).toEqual([]);
+    expect(registrationNames(cloud)).toEqual([]);
   });
 });
