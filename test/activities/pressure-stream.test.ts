@@ -5,7 +5,7 @@ import { PlannerClient } from '../../activities/planner/client';
 import { createPressureStreamActivity, type SignalPressure } from '../../activities/pressure-stream';
 import { startPlannerSimulator, type PlannerSimulator } from '../../simulators/planner';
 import type { PressureSignal } from '../../workflows/definitions';
-import { eventually } from '../support/temporal';
+import { eventually } from '../support/wait';
 
 /**
  * The pressure-stream activity against the planner simulator over loopback, in the SDK's activity

@@ -8,7 +8,8 @@ import type { flavorReconciler } from '../../workflows';
 import { flavorWorkflowId, stateQuery } from '../../workflows/definitions';
 import type { FlavorState } from '../../workflows/types';
 import { historyText } from '../support/history-text';
-import { connectTestEnv, createTestWorker, eventually, uniqueName } from '../support/temporal';
+import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { eventually } from '../support/wait';
 
 /**
  * End to end: a real Temporal server, a worker with the real activities and clients, and the three

@@ -1,15 +1,16 @@
 import type { PlannerClient } from '../../activities/planner/client';
+import { eventually as poll } from '../support/wait';
+
+export { sleep } from '../support/wait';
 
 /** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+export function eventually(check: () => boolean, what: string, timeoutMs = 5_000): Promise<boolean> {
+  return poll(
+    async () => check(),
+    (held) => held,
+    { what, timeoutMs, intervalMs: 10 },
+  );
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One running stream and what it delivered so far. */
 export interface Watch {

@@ -7,7 +7,8 @@ import type { flavorReconciler } from '../../workflows';
 import type { FlavorReconcilerInput, FlavorState } from '../../workflows/types';
 import { FakeFleet } from './fake-fleet';
 import { FakePlanner } from './fake-planner';
-import { createTestWorker, eventually, uniqueName } from './temporal';
+import { createTestWorker, uniqueName } from './temporal';
+import { eventually } from './wait';
 
 /**
  * A real worker on the test server with in-memory fleets (one per flavor) and an in-process planner:

@@ -24,21 +24,3 @@ export function createTestWorker(
   if (!codePath) throw new Error('TEMPORAL_TEST_WORKFLOW_BUNDLE is unset: run the tests through jest (test/setup)');
   return Worker.create({ connection: env.nativeConnection, workflowBundle: { codePath }, ...options });
 }
-
-/** Polls `probe` until it returns a value that passes `accept`, or fails with the last value seen. */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  { timeoutMs = 20_000, intervalMs = 100, what = 'condition' } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (accept(last)) return last;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last, null, 2)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}

@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { flavorWorkflowId, setFallbackRunnersSignal, setFallbackRunnersUpdate } from '../../workflows/definitions';
 import { temporalCliPath } from '../../worker/temporal-cli';
 import { FlavorHarness } from '../support/flavor-harness';
-import { connectTestEnv, eventually, uniqueName } from '../support/temporal';
+import { connectTestEnv, uniqueName } from '../support/temporal';
+import { eventually, sleep } from '../support/wait';
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Ticks that never come during a test, where the test is about the create path. */
 const noTicks = { cleanupIntervalSeconds: 3600 };
 
@@ -64,7 +64,7 @@ describe('create path', () => {
     const createsWhilePaused = fleet.callsOf('create').length;
     harness.planner.set(flavor, 3);
     await harness.until(handle, (s) => s.lastPressure === 3);
-    await pause(500);
+    await sleep(500);
     expect(fleet.callsOf('create')).toHaveLength(createsWhilePaused);
     fleet.capacity = undefined;
     const resumed = await harness.until(handle, (s) => s.currentRunners === 3 && !s.creationPaused);
@@ -210,7 +210,7 @@ describe('planner stream failures', () => {
     const state = await harness.until(handle, (s) => s.stream?.lastError !== undefined);
     expect(state.stream).toMatchObject({ connected: false, retryInSeconds: 30, reconnects: 0 });
     expect(state.stream?.lastError).toContain(type);
-    await pause(2500);
+    await sleep(2500);
     expect((await harness.state(handle)).stream?.reconnects).toBe(0);
   });
 });
@@ -320,7 +320,7 @@ describe('modes and lifetime', () => {
 async function eventuallyOneStream(flavor: string): Promise<void> {
   // The previous run's stream stops at its next signal (its run is closed) or at its cancellation.
   harness.planner.set(flavor, 1_000);
-  for (let i = 0; i < 100 && harness.planner.openStreams(flavor) !== 1; i += 1) await pause(100);
+  for (let i = 0; i < 100 && harness.planner.openStreams(flavor) !== 1; i += 1) await sleep(100);
   expect(harness.planner.openStreams(flavor)).toBe(1);
 }
 
