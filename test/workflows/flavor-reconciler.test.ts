@@ -44,7 +44,12 @@ describe('create path', () => {
     await harness.until(handle, (s) => s.lastCleanup !== undefined);
     fleet.createDelayMs = 1500;
     harness.planner.set(flavor, 1);
-    await harness.until(handle, (s) => s.operation === 'create');
+    // Watch the fleet, not the query: a query waits for the workflow task that holds the local activity.
+    await eventually(
+      async () => fleet.callsOf('create').length,
+      (calls) => calls === 1,
+      { what: 'a create under way' },
+    );
     for (let pressure = 2; pressure <= 10; pressure += 1) harness.planner.set(flavor, pressure);
     await harness.until(handle, (s) => s.currentRunners === 10 && s.operation === undefined);
     const creates = fleet.callsOf('create');
