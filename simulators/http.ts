@@ -49,11 +49,15 @@ export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   return sleep(ms, true, { signal }).catch(() => false);
 }
 
-/** Listens on port (0: any free one) and host; resolves with the port bound. */
+/**
+ * Listens on port (0: any free one) and host; resolves with the port bound. The accept backlog is
+ * raised from Node's 511: a thousand flavors connect their streams at once, and a dropped SYN costs a
+ * second or more of retransmission.
+ */
 export async function listen(server: Server, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen({ port, host, backlog: 4096 }, () => resolve());
   });
   return (server.address() as AddressInfo).port;
 }
