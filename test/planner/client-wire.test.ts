@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PlannerClient, PlannerStreamError } from '../../activities/planner/client';
-import { eventually, sleep, watch, type Watch } from './support';
+import { PlannerClient } from '../../activities/planner/client';
+import { eventually, sleep, streamFailure, trackedStreams, type Watch } from './support';
 
 /**
  * The client against a bare node:http server whose writes the test controls byte by byte: the wire
@@ -11,7 +11,8 @@ import { eventually, sleep, watch, type Watch } from './support';
 const TOKEN = 'wire-secret-token-4567';
 
 let server: http.Server | undefined;
-const watches: Watch[] = [];
+const streams = trackedStreams();
+const stream = streams.stream;
 const requests: { url?: string; authorization?: string }[] = [];
 
 async function serve(handler: (res: http.ServerResponse) => Promise<void> | void): Promise<PlannerClient> {
@@ -24,18 +25,7 @@ async function serve(handler: (res: http.ServerResponse) => Promise<void> | void
   return new PlannerClient({ baseUrl: `http://127.0.0.1:${port}/`, token: TOKEN });
 }
 
-function stream(client: PlannerClient, flavor: string, stallTimeoutMs?: number): Watch {
-  const watched = watch(client, flavor, stallTimeoutMs);
-  watches.push(watched);
-  return watched;
-}
-
-async function streamError(watched: Watch): Promise<PlannerStreamError> {
-  const err = await watched.failure;
-  expect(err).toBeInstanceOf(PlannerStreamError);
-  expect((err as Error).message).not.toContain(TOKEN);
-  return err as PlannerStreamError;
-}
+const streamError = (watched: Watch) => streamFailure(watched, TOKEN);
 
 const ndjsonHead = (res: http.ServerResponse) => {
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
@@ -43,7 +33,7 @@ const ndjsonHead = (res: http.ServerResponse) => {
 };
 
 afterEach(async () => {
-  for (const watched of watches.splice(0)) watched.abort.abort();
+  streams.abortAll();
   requests.splice(0);
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));

@@ -1,37 +1,27 @@
-import { PlannerClient, PlannerStreamError } from '../../activities/planner/client';
+import { PlannerClient } from '../../activities/planner/client';
 import {
   MALFORMED_KINDS,
   startPlannerSimulator,
   type PlannerSimulator,
   type PlannerSimulatorOptions,
 } from '../../simulators/planner';
-import { eventually, sleep, watch, type Watch } from './support';
+import { eventually, sleep, streamFailure, trackedStreams, type Watch } from './support';
 
 const TOKEN = 'planner-secret-token-0123';
 
 let simulator: PlannerSimulator | undefined;
-const watches: Watch[] = [];
+const streams = trackedStreams();
+const stream = streams.stream;
 
 async function start(options: PlannerSimulatorOptions = {}): Promise<{ sim: PlannerSimulator; client: PlannerClient }> {
   simulator = await startPlannerSimulator({ token: TOKEN, ...options });
   return { sim: simulator, client: new PlannerClient({ baseUrl: simulator.url, token: TOKEN }) };
 }
 
-function stream(client: PlannerClient, flavor: string, stallTimeoutMs?: number): Watch {
-  const watched = watch(client, flavor, stallTimeoutMs);
-  watches.push(watched);
-  return watched;
-}
-
-async function failureOf(watched: Watch): Promise<PlannerStreamError> {
-  const err = await watched.failure;
-  expect(err).toBeInstanceOf(PlannerStreamError);
-  expect((err as Error).message).not.toContain(TOKEN);
-  return err as PlannerStreamError;
-}
+const failureOf = (watched: Watch) => streamFailure(watched, TOKEN);
 
 afterEach(async () => {
-  for (const watched of watches.splice(0)) watched.abort.abort();
+  streams.abortAll();
   await simulator?.close();
   simulator = undefined;
 });

@@ -1,4 +1,4 @@
-import type { PlannerClient } from '../../activities/planner/client';
+import { PlannerStreamError, type PlannerClient } from '../../activities/planner/client';
 import { eventually as poll } from '../support/wait';
 
 export { sleep } from '../support/wait';
@@ -36,4 +36,27 @@ export function watch(client: PlannerClient, flavor: string, stallTimeoutMs = 10
       (err: unknown) => err,
     );
   return watched;
+}
+
+/** Streams that a test file opens and aborts after each test. */
+export function trackedStreams() {
+  const open: Watch[] = [];
+  return {
+    stream(client: PlannerClient, flavor: string, stallTimeoutMs?: number): Watch {
+      const watched = watch(client, flavor, stallTimeoutMs);
+      open.push(watched);
+      return watched;
+    },
+    abortAll(): void {
+      for (const watched of open.splice(0)) watched.abort.abort();
+    },
+  };
+}
+
+/** How a watched stream failed: always a PlannerStreamError, whose message never holds the token. */
+export async function streamFailure(watched: Watch, token: string): Promise<PlannerStreamError> {
+  const err = await watched.failure;
+  expect(err).toBeInstanceOf(PlannerStreamError);
+  expect((err as Error).message).not.toContain(token);
+  return err as PlannerStreamError;
 }
