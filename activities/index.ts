@@ -1,14 +1,23 @@
-import type { RunnerActivities } from './interfaces';
+import type { CheckJobRequest, CheckJobResult, RunnerActivities } from './interfaces';
 import { createPressureStreamActivity, type PressureSource, type SignalPressure } from './pressure-stream';
 
 /** The runner-lifecycle half of the activities: OpenStack VMs joined with GitHub registrations. */
-export type RunnerFleet = Pick<RunnerActivities, 'createRunners' | 'cleanupRunners' | 'deleteIdleRunners'>;
+export type RunnerFleet = Pick<
+  RunnerActivities,
+  'createRunners' | 'cleanupRunners' | 'deleteIdleRunners' | 'deleteBusyRunners'
+>;
+
+/** Reactive mode's look at a job on GitHub. */
+export interface JobChecker {
+  checkJob(request: CheckJobRequest): Promise<CheckJobResult>;
+}
 
 export interface ActivityDeps {
   /** Absent when the worker has no planner configured (static flavors only). */
   planner?: PressureSource;
   signalPressure: SignalPressure;
   fleet: RunnerFleet;
+  jobs: JobChecker;
 }
 
 /** All activities of the flavor workflow, built from the clients the worker (or a test) hands in. */
@@ -18,5 +27,7 @@ export function createActivities(deps: ActivityDeps): RunnerActivities {
     createRunners: (request) => deps.fleet.createRunners(request),
     cleanupRunners: (request) => deps.fleet.cleanupRunners(request),
     deleteIdleRunners: (request) => deps.fleet.deleteIdleRunners(request),
+    deleteBusyRunners: (request) => deps.fleet.deleteBusyRunners(request),
+    checkJob: (request) => deps.jobs.checkJob(request),
   };
 }

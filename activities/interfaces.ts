@@ -47,6 +47,8 @@ export interface CreateRunnersResult {
 
 export interface CleanupRunnersRequest {
   spec: RunnerSpec;
+  /** The workflow's desired count at this tick (for the expected-runners metric); undefined until known. */
+  desired?: number;
   /** A runner still offline this long after its VM was created is removed. */
   bootTimeoutSeconds: number;
 }
@@ -70,6 +72,40 @@ export interface DeleteIdleRunnersResult {
   deleted: string[];
   /** Candidates GitHub refused to delete because a job took them meanwhile (422): their VMs are kept. */
   keptBusy: string[];
+}
+
+export interface DeleteBusyRunnersRequest {
+  spec: RunnerSpec;
+  candidates: RunnerInfo[];
+}
+
+export interface DeleteBusyRunnersResult {
+  /** VM deleted (the job on it dies); the registration too, or left to the next cleanup as dangling. */
+  deleted: string[];
+}
+
+/**
+ * A job message of the reactive queue, as a `workflow_job` webhook gives it: the job's labels and its
+ * API URL `https://<api host>/repos/{owner}/{repo}/actions/jobs/{id}`.
+ */
+export interface JobMessage {
+  jobId: number;
+  labels: string[];
+  url: string;
+}
+
+/**
+ * What GitHub says of a job now. `foreign_host`: the URL is not on the configured GitHub API host (or
+ * not a job URL), so the message is dropped without a call.
+ */
+export type JobStatus = 'queued' | 'in_progress' | 'completed' | 'not_found' | 'foreign_host';
+
+export interface CheckJobRequest {
+  url: string;
+}
+
+export interface CheckJobResult {
+  status: JobStatus;
 }
 
 export interface PressureStreamRequest {
@@ -109,4 +145,8 @@ export interface RunnerActivities {
   cleanupRunners(request: CleanupRunnersRequest): Promise<CleanupRunnersResult>;
   /** Soft delete: GitHub registration first, the VM only after it; busy runners are never touched. */
   deleteIdleRunners(request: DeleteIdleRunnersRequest): Promise<DeleteIdleRunnersResult>;
+  /** `flush --busy`: deletes these runners' VMs although they run jobs, then their registrations. */
+  deleteBusyRunners(request: DeleteBusyRunnersRequest): Promise<DeleteBusyRunnersResult>;
+  /** Reactive mode: the job's status on GitHub (the job URL's host must be the configured API host). */
+  checkJob(request: CheckJobRequest): Promise<CheckJobResult>;
 }

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { FlavorState } from './types';
+import type { JobMessage } from '../activities/interfaces';
+import type { ApplySettingsResult, FlavorSettingsInput, FlavorState, FlushReport, FlushRequest } from './types';
 
 /** Signals, queries and updates of the flavor workflow: the one place both the workflow and clients import. */
 
@@ -19,3 +20,15 @@ export const setFallbackRunnersSignal = defineSignal<[unknown]>('setFallbackRunn
 export const setFallbackRunnersUpdate = defineUpdate<FlavorState, [unknown]>('setFallbackRunners');
 
 export const stateQuery = defineQuery<FlavorState>('state');
+
+/**
+ * `apply`: new settings for the running workflow, validated like a start's input (the flavor must stay
+ * the same). Changed settings take effect through continue-as-new, which carries the state over.
+ */
+export const applySettingsUpdate = defineUpdate<ApplySettingsResult, [FlavorSettingsInput]>('applySettings');
+
+/** `flush`: remove the idle runners now (with `busy`, every runner); answers what was removed. */
+export const flushUpdate = defineUpdate<FlushReport, [FlushRequest]>('flush');
+
+/** Reactive mode: a queued job, by signal-with-start from the webhook intake; duplicates are dropped. */
+export const jobSignal = defineSignal<[JobMessage]>('job');

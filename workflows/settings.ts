@@ -15,6 +15,8 @@ export const defaultSettings = {
   streamBackoffMaxSeconds: 60,
   streamStallTimeoutSeconds: 90,
   continueAsNewAfterEvents: 5000,
+  jobPickupWindowSeconds: 300,
+  architecture: 'x64',
   image: '',
   openstackFlavor: '',
   network: '',
@@ -22,6 +24,8 @@ export const defaultSettings = {
 };
 
 const settingNames = new Set(['flavor', 'plannerFlavor', 'runnerNamePrefix', ...Object.keys(defaultSettings)]);
+
+const modes: FlavorMode[] = ['planner', 'static', 'reactive'];
 
 const flavorNamePattern = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
@@ -42,10 +46,10 @@ export function resolveSettings(input: Partial<FlavorSettings> & { flavor?: unkn
     ...stripUndefined(input),
     flavor,
   };
-  if (settings.mode !== 'planner' && settings.mode !== 'static') {
-    throw new InvalidSettingsError(`mode must be "planner" or "static", got ${JSON.stringify(settings.mode)}`);
+  if (!modes.includes(settings.mode)) {
+    throw new InvalidSettingsError(`mode must be one of ${modes.join(', ')}, got ${JSON.stringify(settings.mode)}`);
   }
-  for (const field of ['plannerFlavor', 'runnerNamePrefix'] as const) {
+  for (const field of ['plannerFlavor', 'runnerNamePrefix', 'architecture'] as const) {
     if (typeof settings[field] !== 'string' || settings[field].length === 0) {
       throw new InvalidSettingsError(`${field} must be a non-empty string`);
     }
@@ -63,6 +67,7 @@ export function resolveSettings(input: Partial<FlavorSettings> & { flavor?: unkn
     'streamBackoffInitialSeconds',
     'streamBackoffMaxSeconds',
     'streamStallTimeoutSeconds',
+    'jobPickupWindowSeconds',
   ] as const;
   for (const field of counts) requireInteger(field, settings[field], 0);
   for (const field of seconds) requirePositive(field, settings[field]);

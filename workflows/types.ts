@@ -1,7 +1,10 @@
 import type { RunnerSpec } from '../activities/interfaces';
 
-/** How a flavor decides its desired runner count. */
-export type FlavorMode = 'planner' | 'static';
+/**
+ * How a flavor decides its desired runner count: the planner's pressure, a static count, or the legacy
+ * reactive rule (runners + job consumers == maxRunners, with jobs from the flavor's queue).
+ */
+export type FlavorMode = 'planner' | 'static' | 'reactive';
 
 /**
  * What an operator gives one flavor's workflow. No secret belongs here: the planner URL and token,
@@ -24,11 +27,18 @@ export interface FlavorSettings extends RunnerSpec {
   streamStallTimeoutSeconds: number;
   /** Continue as new when the history reaches this many events (or earlier, when the server suggests it). */
   continueAsNewAfterEvents: number;
+  /** Reactive mode: how long a job's runner may wait for the job to be picked up before the next attempt. */
+  jobPickupWindowSeconds: number;
+  /** Reactive mode: the runner architecture label a job may ask for (x64, arm64). */
+  architecture: string;
 }
+
+/** What `apply` and the workflow input accept: any settings, only `flavor` required. */
+export type FlavorSettingsInput = Partial<FlavorSettings> & Pick<FlavorSettings, 'flavor'>;
 
 /** The workflow input: settings (only `flavor` is required) and, after continue-as-new, the carried state. */
 export interface FlavorReconcilerInput {
-  settings: Partial<FlavorSettings> & Pick<FlavorSettings, 'flavor'>;
+  settings: FlavorSettingsInput;
   carried?: CarriedState;
 }
 
@@ -69,6 +79,36 @@ export interface RejectedInput {
   reason: string;
 }
 
+/** The answer of `applySettings`: the fields whose value changed (none: nothing happens). */
+export interface ApplySettingsResult {
+  changed: string[];
+}
+
+/** `flush`: remove every idle runner now; with `busy`, busy ones too (their jobs are killed). */
+export interface FlushRequest {
+  busy?: boolean;
+}
+
+export interface FlushReport {
+  at: string;
+  busy: boolean;
+  deleted: string[];
+  /** Idle runners that took a job during the flush; kept unless `busy` was asked for. */
+  keptBusy: string[];
+  error?: string;
+}
+
+export interface QueueStatus {
+  /** Messages waiting for a consumer. */
+  size: number;
+  /** Messages a consumer is serving. */
+  inFlight: number;
+  consumers: number;
+  /** Jobs acknowledged (picked up, or already running or done), dropped (bad labels, host, attempts). */
+  acknowledged: number;
+  dropped: number;
+}
+
 /** What survives continue-as-new. */
 export interface CarriedState {
   fallbackRunners: number;
@@ -102,6 +142,9 @@ export interface FlavorState {
   maxRunners: number;
   /** Present in planner mode. */
   stream?: StreamStatus;
+  /** Present in reactive mode. */
+  queue?: QueueStatus;
+  lastFlush?: FlushReport;
   operation?: 'create' | 'cleanup' | 'delete';
   lastCleanup?: CleanupReport;
   lastRejected?: RejectedInput;

@@ -2,6 +2,7 @@ import { ApplicationFailure, asyncLocalStorage } from '@temporalio/activity';
 import type { RunnerFleet } from '..';
 import { cleanupRunners } from './cleanup';
 import { createRunners } from './create';
+import { deleteBusyRunners } from './delete-busy';
 import { deleteIdleRunners } from './delete-idle';
 import { defaultFleetLog, type FleetLog } from './log';
 import { defaultFleetOptions, type FleetOptions } from './options';
@@ -38,5 +39,6 @@ export function createRunnerFleet(deps: {
     },
     cleanupRunners: ({ spec, bootTimeoutSeconds }) => cleanupRunners(fleet, spec, bootTimeoutSeconds),
     deleteIdleRunners: ({ candidates, count }) => deleteIdleRunners(fleet, candidates, count),
+    deleteBusyRunners: ({ candidates }) => deleteBusyRunners(fleet, candidates),
   };
 }

@@ -2,6 +2,8 @@ import type {
   CleanupRunnersResult,
   CreateRunnersRequest,
   CreateRunnersResult,
+  DeleteBusyRunnersRequest,
+  DeleteBusyRunnersResult,
   DeleteIdleRunnersRequest,
   DeleteIdleRunnersResult,
   RunnerState,
@@ -72,6 +74,12 @@ export class FakeFleet implements RunnerFleet {
       result.deleted.push(name);
     }
     return result;
+  }
+
+  async deleteBusyRunners({ candidates }: DeleteBusyRunnersRequest): Promise<DeleteBusyRunnersResult> {
+    this.calls.push({ kind: 'delete', count: candidates.length, at: Date.now() });
+    const deleted = candidates.map(({ name }) => name).filter((name) => this.runners.delete(name));
+    return { deleted };
   }
 
   setState(state: RunnerState, count: number): string[] {

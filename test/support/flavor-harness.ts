@@ -6,6 +6,7 @@ import { pressureSignal, flavorWorkflowId, stateQuery } from '../../workflows/de
 import type { flavorReconciler } from '../../workflows';
 import type { FlavorReconcilerInput, FlavorState } from '../../workflows/types';
 import { FakeFleet } from './fake-fleet';
+import { FakeJobs } from './fake-jobs';
 import { FakePlanner } from './fake-planner';
 import { createTestWorker, uniqueName } from './temporal';
 import { eventually } from './wait';
@@ -17,6 +18,7 @@ import { eventually } from './wait';
 export class FlavorHarness {
   readonly planner = new FakePlanner();
   readonly fleets = new Map<string, FakeFleet>();
+  readonly jobs = new FakeJobs();
   readonly handles: WorkflowHandle<typeof flavorReconciler>[] = [];
   readonly taskQueue = uniqueName('flavor-tests');
   private worker?: Worker;
@@ -45,10 +47,12 @@ export class FlavorHarness {
       createRunners: (request) => this.fleet(request.spec.flavor).createRunners(request),
       cleanupRunners: (request) => this.fleet(request.spec.flavor).cleanupRunners(),
       deleteIdleRunners: (request) => this.fleet(request.spec.flavor).deleteIdleRunners(request),
+      deleteBusyRunners: (request) => this.fleet(request.spec.flavor).deleteBusyRunners(request),
     };
     return createActivities({
       planner: this.planner,
       fleet,
+      jobs: this.jobs,
       signalPressure: (run, signal) => this.client.getHandle(run.workflowId, run.runId).signal(pressureSignal, signal),
     });
   }
