@@ -23,7 +23,13 @@ export const { createRunners } = proxyLocalActivities<RunnerActivities>({
 });
 
 /** Cleanup and soft delete list and walk the fleet: ordinary activities, retried a few times per tick. */
-export const { cleanupRunners, deleteIdleRunners } = proxyActivities<RunnerActivities>({
+export const { cleanupRunners, deleteIdleRunners, deleteBusyRunners } = proxyActivities<RunnerActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '2 s', maximumInterval: '30 s', maximumAttempts: 5 },
+});
+
+/** Reactive mode's look at a job: one GitHub GET, retried briefly; a consumer that still fails gives its job back. */
+export const { checkJob } = proxyActivities<RunnerActivities>({
+  startToCloseTimeout: '30 s',
+  retry: { initialInterval: '1 s', maximumInterval: '10 s', maximumAttempts: 4 },
 });

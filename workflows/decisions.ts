@@ -33,11 +33,16 @@ export function planConverge(desired: number | undefined, runners: RunnerInfo[])
   if (desired === undefined) return { action: 'none' };
   if (desired > runners.length) return { action: 'create', count: desired - runners.length };
   const surplus = runners.length - desired;
-  const candidates = runners
-    .filter((runner) => runner.state === 'idle')
-    .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.name.localeCompare(b.name));
+  const candidates = idleOldestFirst(runners);
   if (surplus === 0 || candidates.length === 0) return { action: 'none' };
   return { action: 'delete', count: Math.min(surplus, candidates.length), candidates };
+}
+
+/** The idle runners, the longest-unused first: the order every soft delete takes them in. */
+export function idleOldestFirst(runners: RunnerInfo[]): RunnerInfo[] {
+  return runners
+    .filter((runner) => runner.state === 'idle')
+    .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.name.localeCompare(b.name));
 }
 
 /** Why the stream ended, as far as reconnecting is concerned. */

@@ -1,7 +1,8 @@
 /**
  * One long-lived workflow per flavor. A pressure-stream activity feeds the planner's desired count in
- * by signal; a durable timer drives the cleanup ticks; one loop performs every create, cleanup and
- * delete in turn, so two operations on one flavor never overlap, with no lock anywhere.
+ * by signal (or, in reactive mode, job consumers serve a queue of jobs); a durable timer drives the
+ * cleanup ticks; one loop performs every create, cleanup, flush and delete in turn, so two operations
+ * on one flavor never overlap, with no lock anywhere.
  */
 import {
   ApplicationFailure,
@@ -15,21 +16,43 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import { PlannerFailure } from '../activities/interfaces';
-import { cleanupRunners, createRunners, deleteIdleRunners, streamPressure } from './activity-proxies';
-import { checkFallbackRunners, checkPressure, planConverge, reconnectDelaySeconds } from './decisions';
-import { pressureSignal, setFallbackRunnersSignal, setFallbackRunnersUpdate, stateQuery } from './definitions';
+import { PlannerFailure, type RunnerInfo } from '../activities/interfaces';
+import {
+  cleanupRunners,
+  createRunners,
+  deleteBusyRunners,
+  deleteIdleRunners,
+  streamPressure,
+} from './activity-proxies';
+import { ConsumerPool } from './consumers';
+import { checkFallbackRunners, checkPressure, idleOldestFirst, planConverge, reconnectDelaySeconds } from './decisions';
+import {
+  applySettingsUpdate,
+  flushUpdate,
+  jobSignal,
+  pressureSignal,
+  setFallbackRunnersSignal,
+  setFallbackRunnersUpdate,
+  stateQuery,
+} from './definitions';
 import { describeFailure, failureType } from './failures';
+import { checkJobMessage, reconcileReactive } from './reactive';
 import { ReconcilerState } from './reconciler-state';
-import { InvalidSettingsError, resolveSettings } from './settings';
-import type { FlavorReconcilerInput, FlavorSettings } from './types';
+import { changedSettings, checkNewSettings, InvalidSettingsError, resolveSettings } from './settings';
+import type { CleanupReport, FlavorReconcilerInput, FlavorSettings, FlushReport } from './types';
 
 export async function flavorReconciler(input: FlavorReconcilerInput): Promise<void> {
   const state = new ReconcilerState(settingsOrFail(input), input.carried);
   const { settings } = state;
   const now = () => new Date().toISOString();
+  const consumers = new ConsumerPool({
+    settings,
+    queue: state.jobQueue,
+    takeRunnerName: () => state.takeRunnerNames(1)[0],
+    requestRunner,
+  });
 
-  setHandler(stateQuery, () => state.snapshot());
+  setHandler(stateQuery, () => state.snapshot(consumers.size));
   setHandler(pressureSignal, (signal) => {
     const pressure = checkPressure(signal?.pressure);
     if (!pressure.ok) return rejectInput('pressure', pressure.reason);
@@ -45,7 +68,7 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
     setFallbackRunnersUpdate,
     (value) => {
       state.carried.fallbackRunners = value as number;
-      return state.snapshot();
+      return state.snapshot(consumers.size);
     },
     {
       validator: (value) => {
@@ -54,6 +77,29 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
       },
     },
   );
+  // New settings take effect in a new run (continue-as-new), so no step ever sees two sets of settings.
+  setHandler(
+    applySettingsUpdate,
+    (next) => {
+      const resolved = checkNewSettings(settings, next);
+      const changed = changedSettings(state.pendingSettings?.resolved ?? settings, resolved);
+      if (changed.length > 0) state.pendingSettings = { input: next, resolved };
+      return { changed };
+    },
+    { validator: (next) => validateNewSettings(settings, next, state.stopping) },
+  );
+  setHandler(flushUpdate, async (request) => {
+    const ticket = state.flushesDone + state.flushRequests.push({ busy: request?.busy === true });
+    await condition(() => state.flushesDone >= ticket);
+    return state.carried.lastFlush!;
+  });
+  setHandler(jobSignal, (message) => {
+    if (settings.mode !== 'reactive') return rejectInput('job', `flavor ${settings.flavor} is not in reactive mode`);
+    if (state.stopping) return rejectInput('job', `flavor ${settings.flavor} is stopping`);
+    const checked = checkJobMessage(message);
+    if (!checked.ok) return rejectInput('job', checked.reason);
+    state.jobQueue.add(checked.value);
+  });
 
   function rejectInput(handler: string, reason: string): void {
     log.warn('rejected input', { flavor: settings.flavor, handler, reason });
@@ -62,64 +108,174 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
 
   const streamScope = new CancellationScope();
   if (settings.mode === 'planner') void streamScope.run(followPressureStream).catch(ignoreCancellation);
-  void followCleanupTimer();
+  void followCleanupTimer().catch(ignoreCancellation);
 
-  while (!continueAsNewDue()) {
-    await condition(() => state.needsCreate() > 0 || state.cleanupDue || continueAsNewDue());
-    if (state.needsCreate() > 0) await createStep(state.needsCreate());
-    else if (state.cleanupDue) await cleanupTick();
+  try {
+    while (!continueAsNewDue() && !state.pendingSettings) {
+      await condition(() => state.hasWork() || continueAsNewDue() || state.pendingSettings !== undefined);
+      if (state.flushRequests.length > 0) await flushStep(state.takeFlushRequests());
+      else if (state.runnerRequests.length > 0) await createForJobs();
+      else if (state.needsCreate() > 0) await createStep(state.takeRunnerNames(state.needsCreate()));
+      else if (state.cleanupDue) await cleanupTick();
+    }
+    while (state.flushRequests.length > 0) await flushStep(state.takeFlushRequests());
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    await CancellationScope.nonCancellable(drain);
+    throw err;
   }
 
   streamScope.cancel();
+  consumers.stopAll();
   await condition(allHandlersFinished);
-  await continueAsNew<typeof flavorReconciler>({ settings: input.settings, carried: state.carried });
+  const next = state.pendingSettings;
+  await continueAsNew<typeof flavorReconciler>({
+    settings: next?.input ?? input.settings,
+    carried: next ? state.carriedForNewSettings(next.resolved) : state.carried,
+  });
 
-  async function createStep(count: number): Promise<number> {
+  /** Creates these runners; answers the names whose VM exists now. */
+  async function createStep(names: string[]): Promise<string[]> {
     state.operation = 'create';
-    const names = state.takeRunnerNames(count);
     try {
       const result = await createRunners({ spec: settings, names });
       state.recordCreate(result);
-      return result.created.length;
+      return result.created;
     } catch (err) {
-      log.warn('create failed', { flavor: settings.flavor, count, error: describeFailure(err) });
+      if (isCancellation(err)) throw err;
+      log.warn('create failed', { flavor: settings.flavor, count: names.length, error: describeFailure(err) });
       state.recordCreate({ created: [], failed: names.map((name) => ({ name, reason: describeFailure(err) })) });
-      return 0;
+      return [];
     } finally {
       state.operation = undefined;
     }
   }
 
-  /** Remove stale runners, recount from the list, unpause, then converge to the last known desired count. */
+  /** Reactive mode: consumers ask for their runners here, so creates stay in the one loop. */
+  async function requestRunner(name: string): Promise<boolean> {
+    state.runnerRequests.push(name);
+    await condition(() => state.runnerResults.has(name));
+    const created = state.runnerResults.get(name)!;
+    state.runnerResults.delete(name);
+    return created;
+  }
+
+  async function createForJobs(): Promise<void> {
+    const names = state.runnerRequests.splice(0);
+    const created = await createStep(names);
+    for (const name of names) state.runnerResults.set(name, created.includes(name));
+  }
+
+  /** Remove stale runners, recount from the list, unpause, then converge (or reconcile consumers). */
   async function cleanupTick(): Promise<void> {
     state.operation = 'cleanup';
     try {
       const { removed, runners } = await cleanupRunners({
         spec: settings,
         bootTimeoutSeconds: settings.bootTimeoutSeconds,
+        desired: state.desired(),
       });
       state.recordFleet(runners, removed);
-      const plan = planConverge(state.desired(), runners);
-      let created = 0;
-      let deleted: string[] = [];
-      let keptBusy: string[] = [];
-      if (plan.action === 'create') created = await createStep(plan.count);
-      if (plan.action === 'delete') {
-        state.operation = 'delete';
-        ({ deleted, keptBusy } = await deleteIdleRunners({
-          spec: settings,
-          candidates: plan.candidates,
-          count: plan.count,
-        }));
-        state.carried.currentRunners -= deleted.length;
-      }
-      state.recordCleanup({ at: now(), removed, created, deleted, keptBusy, runners: state.carried.currentRunners });
+      const step = settings.mode === 'reactive' ? await reconcileConsumers(runners) : await converge(runners);
+      state.recordCleanup({ at: now(), removed, ...step, runners: state.carried.currentRunners });
     } catch (err) {
+      if (isCancellation(err)) throw err;
       log.warn('cleanup tick failed', { flavor: settings.flavor, error: describeFailure(err) });
       state.recordCleanupFailure(describeFailure(err), now());
     } finally {
       state.operation = undefined;
       state.cleanupDue = false;
+    }
+  }
+
+  type TickStep = Pick<CleanupReport, 'created' | 'deleted' | 'keptBusy' | 'reactive'>;
+
+  async function converge(runners: RunnerInfo[]): Promise<TickStep> {
+    const plan = planConverge(state.desired(), runners);
+    if (plan.action === 'create') {
+      const created = await createStep(state.takeRunnerNames(plan.count));
+      return { created: created.length, deleted: [], keptBusy: [] };
+    }
+    if (plan.action === 'delete') return { created: 0, ...(await softDelete(plan.candidates, plan.count)) };
+    return { created: 0, deleted: [], keptBusy: [] };
+  }
+
+  /** Reactive mode: runners + consumers == maxRunners, idle runners flushed while the queue is empty. */
+  async function reconcileConsumers(runners: RunnerInfo[]): Promise<TickStep> {
+    const idle = idleOldestFirst(runners);
+    const plan = reconcileReactive({
+      runners: runners.length,
+      idleRunners: idle.length,
+      consumers: consumers.size,
+      quantity: settings.maxRunners,
+      queuedJobs: state.jobQueue.size,
+    });
+    const { deleted, keptBusy } = await softDelete(idle, plan.removeIdleRunners);
+    if (plan.processesDiff > 0) consumers.start(plan.processesDiff);
+    else consumers.stop(-plan.processesDiff);
+    const metricStats = { ...plan.metricStats, runnersRemoved: deleted.length };
+    return { created: 0, deleted, keptBusy, reactive: { processesDiff: plan.processesDiff, metricStats } };
+  }
+
+  async function softDelete(candidates: RunnerInfo[], count: number) {
+    if (count === 0) return { deleted: [], keptBusy: [] };
+    state.operation = 'delete';
+    const result = await deleteIdleRunners({ spec: settings, candidates, count });
+    state.carried.currentRunners -= result.deleted.length;
+    return result;
+  }
+
+  /**
+   * Removes every idle runner now (with `busy`, every runner) from a fresh list; answers how many are
+   * left. In planner and static mode the create path then refills to desired with new runners.
+   */
+  async function flushStep(request: { busy: boolean; served: number }): Promise<number | undefined> {
+    state.operation = 'delete';
+    let report: FlushReport;
+    try {
+      const { removed, runners } = await cleanupRunners({
+        spec: settings,
+        bootTimeoutSeconds: settings.bootTimeoutSeconds,
+        desired: state.desired(),
+      });
+      state.recordFleet(runners, removed);
+      const idle = idleOldestFirst(runners);
+      const soft = await deleteIdleRunners({ spec: settings, candidates: idle, count: idle.length });
+      let deleted = soft.deleted;
+      if (request.busy) {
+        const rest = runners.filter((runner) => !deleted.includes(runner.name));
+        deleted = [...deleted, ...(await deleteBusyRunners({ spec: settings, candidates: rest })).deleted];
+      }
+      state.carried.currentRunners = runners.length - deleted.length;
+      const keptBusy = runners
+        .filter((runner) => !deleted.includes(runner.name))
+        .filter((runner) => runner.state === 'busy' || soft.keptBusy.includes(runner.name))
+        .map((runner) => runner.name);
+      report = { at: now(), busy: request.busy, deleted, keptBusy };
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.warn('flush failed', { flavor: settings.flavor, error: describeFailure(err) });
+      report = { at: now(), busy: request.busy, deleted: [], keptBusy: [], error: describeFailure(err) };
+    } finally {
+      state.operation = undefined;
+    }
+    state.recordFlush(report, request.served);
+    return report.error ? undefined : state.carried.currentRunners;
+  }
+
+  /**
+   * The workflow was cancelled (`stop`): no more creates or consumers; idle runners go at once and busy
+   * ones when their jobs end, one flush per cleanup interval, so the stop leaks no VM. Then it ends.
+   */
+  async function drain(): Promise<void> {
+    state.stopping = true;
+    consumers.stopAll();
+    log.info('stopping: draining runners', { flavor: settings.flavor });
+    for (;;) {
+      // Flushes asked for meanwhile are served by the drain's own flush (with busy if one asked for it).
+      const left = await flushStep(state.takeFlushRequests());
+      if (left === 0) return;
+      await sleep(settings.cleanupIntervalSeconds * 1000);
     }
   }
 
@@ -179,6 +335,16 @@ function settingsOrFail(input: FlavorReconcilerInput): FlavorSettings {
     if (err instanceof InvalidSettingsError) {
       throw ApplicationFailure.nonRetryable(`invalid flavor settings: ${err.message}`, 'InvalidSettings');
     }
+    throw err;
+  }
+}
+
+function validateNewSettings(current: FlavorSettings, next: unknown, stopping: boolean): void {
+  if (stopping) throw new Error(`flavor ${current.flavor} is stopping`);
+  try {
+    checkNewSettings(current, next);
+  } catch (err) {
+    if (err instanceof InvalidSettingsError) throw new Error(`invalid flavor settings: ${err.message}`);
     throw err;
   }
 }

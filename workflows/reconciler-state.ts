@@ -3,8 +3,18 @@
  * what continue-as-new carries. Plain data and arithmetic only; the workflow file tells the story.
  */
 import { clampDesired, planCreate } from './decisions';
+import { emptyJobQueue, JobQueue } from './job-queue';
 import { runnerName, runnerSeq } from './runner-names';
-import type { CarriedState, CleanupReport, FlavorSettings, FlavorState, RejectedInput } from './types';
+import type {
+  CarriedState,
+  CleanupReport,
+  FlavorSettings,
+  FlavorSettingsInput,
+  FlavorState,
+  FlushReport,
+  FlushRequest,
+  RejectedInput,
+} from './types';
 import type { CreateRunnersResult, RunnerInfo } from '../activities/interfaces';
 
 export type Operation = NonNullable<FlavorState['operation']>;
@@ -17,6 +27,17 @@ export class ReconcilerState {
   operation?: Operation;
   /** The connection whose activity is still running; a signal that arrives after it settled is late. */
   private liveStreamId?: number;
+  /** Settings an `applySettings` update accepted; the run continues as new with them. */
+  pendingSettings?: { input: FlavorSettingsInput; resolved: FlavorSettings };
+  /** Set once the workflow was cancelled (`stop`): no more creates; idle runners go, busy ones drain. */
+  stopping = false;
+  /** Flushes asked for and not yet done; a flush serves every request made before it started. */
+  flushRequests: FlushRequest[] = [];
+  flushesDone = 0;
+  /** Runner names consumers asked the main loop to create, and the answers (reactive mode). */
+  runnerRequests: string[] = [];
+  readonly runnerResults = new Map<string, boolean>();
+  readonly jobQueue: JobQueue;
 
   constructor(
     readonly settings: FlavorSettings,
@@ -37,11 +58,19 @@ export class ReconcilerState {
     };
     this.carried.runs += 1;
     this.carried.stream.connected = false;
+    this.carried.jobQueue ??= emptyJobQueue();
+    this.jobQueue = new JobQueue(this.carried.jobQueue);
+  }
+
+  /** Something for the main loop to do now. */
+  hasWork(): boolean {
+    return this.flushRequests.length > 0 || this.runnerRequests.length > 0 || this.needsCreate() > 0 || this.cleanupDue;
   }
 
   /** Undefined while nothing decides it yet: planner mode before the first pressure or failure. */
   desired(): number | undefined {
     const { minRunners, maxRunners, mode } = this.settings;
+    if (mode === 'reactive') return maxRunners;
     if (mode === 'static') return clampDesired(0, minRunners, maxRunners);
     if (this.carried.fallbackActive) return clampDesired(this.carried.fallbackRunners, minRunners, maxRunners);
     const pressure = this.carried.lastPressure;
@@ -53,7 +82,7 @@ export class ReconcilerState {
    * runs at once) so that runner numbering continues after the runners a previous workflow left.
    */
   needsCreate(): number {
-    if (this.fleetUnknown) return 0;
+    if (this.fleetUnknown || this.stopping || this.settings.mode === 'reactive') return 0;
     return planCreate(this.desired(), this.carried.currentRunners, this.carried.creationPaused);
   }
 
@@ -137,16 +166,41 @@ export class ReconcilerState {
     Object.assign(this.carried.stream, { connected: false, since: now, lastError: reason });
   }
 
+  /**
+   * What the next run starts from when new settings take over: a changed fallback setting replaces the
+   * operator's last value, and a flavor leaving planner mode leaves its fallback behind.
+   */
+  carriedForNewSettings(next: FlavorSettings): CarriedState {
+    if (next.fallbackRunners !== this.settings.fallbackRunners) this.carried.fallbackRunners = next.fallbackRunners;
+    if (next.mode !== 'planner') this.carried.fallbackActive = false;
+    return this.carried;
+  }
+
+  /** The flush requests to serve now, merged: busy when any asked for it. */
+  takeFlushRequests(): { busy: boolean; served: number } {
+    const served = this.flushRequests.length;
+    const busy = this.flushRequests.some((request) => request.busy === true);
+    this.flushRequests = [];
+    return { busy, served };
+  }
+
+  recordFlush(report: FlushReport, served: number): void {
+    this.carried.lastFlush = report;
+    this.carried.totals.deleted += report.deleted.length;
+    this.flushesDone += served;
+  }
+
   reject(handler: string, reason: string, now: string): void {
     const rejected: RejectedInput = { at: now, handler, reason };
     this.carried.lastRejected = rejected;
   }
 
-  snapshot(): FlavorState {
+  /** The `state` query's answer; `consumers` is how many job consumers run now (reactive mode). */
+  snapshot(consumers = 0): FlavorState {
     const { settings, carried } = this;
     return {
       flavor: settings.flavor,
-      mode: settings.mode === 'static' ? 'static' : this.carried.fallbackActive ? 'fallback' : 'planner',
+      mode: settings.mode === 'planner' && this.carried.fallbackActive ? 'fallback' : settings.mode,
       lastPressure: carried.lastPressure,
       desired: this.desired(),
       currentRunners: carried.currentRunners,
@@ -155,11 +209,20 @@ export class ReconcilerState {
       minRunners: settings.minRunners,
       maxRunners: settings.maxRunners,
       stream: settings.mode === 'planner' ? { ...carried.stream } : undefined,
+      queue: settings.mode === 'reactive' ? this.queueStatus(consumers) : undefined,
+      stopping: this.stopping || undefined,
+      lastFlush: carried.lastFlush,
       operation: this.operation,
       lastCleanup: carried.lastCleanup,
       lastRejected: carried.lastRejected,
       totals: { ...carried.totals },
       runs: carried.runs,
     };
+  }
+
+  private queueStatus(consumers: number) {
+    const { acknowledged, dropped, duplicates } = this.jobQueue.data;
+    const { size, inFlight } = this.jobQueue;
+    return { size, inFlight, consumers, acknowledged, dropped, duplicates };
   }
 }

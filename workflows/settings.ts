@@ -17,6 +17,9 @@ export const defaultSettings = {
   continueAsNewAfterEvents: 5000,
   jobPickupWindowSeconds: 300,
   architecture: 'x64',
+  jobRetryInitialSeconds: 60,
+  jobRetryMaxSeconds: 1800,
+  jobMaxAttempts: 5,
   image: '',
   openstackFlavor: '',
   network: '',
@@ -68,10 +71,13 @@ export function resolveSettings(input: Partial<FlavorSettings> & { flavor?: unkn
     'streamBackoffMaxSeconds',
     'streamStallTimeoutSeconds',
     'jobPickupWindowSeconds',
+    'jobRetryInitialSeconds',
+    'jobRetryMaxSeconds',
   ] as const;
   for (const field of counts) requireInteger(field, settings[field], 0);
   for (const field of seconds) requirePositive(field, settings[field]);
   requireInteger('continueAsNewAfterEvents', settings.continueAsNewAfterEvents, 100);
+  requireInteger('jobMaxAttempts', settings.jobMaxAttempts, 1);
   if (settings.maxRunners > 0 && settings.minRunners > settings.maxRunners) {
     throw new InvalidSettingsError(`minRunners ${settings.minRunners} is above maxRunners ${settings.maxRunners}`);
   }
@@ -100,4 +106,25 @@ function requirePositive(field: string, value: unknown): void {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The settings whose value differs, in a stable order (what `apply` reports). */
+export function changedSettings(before: FlavorSettings, after: FlavorSettings): string[] {
+  const keys = Object.keys({ ...before, ...after }).sort() as (keyof FlavorSettings)[];
+  return keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+}
+
+/**
+ * New settings for a running flavor, or why not: they must be valid, name the same flavor and keep the
+ * runner name prefix (a new prefix would orphan every runner the old one named).
+ */
+export function checkNewSettings(current: FlavorSettings, input: unknown): FlavorSettings {
+  const next = resolveSettings((input ?? {}) as Partial<FlavorSettings>);
+  if (next.flavor !== current.flavor) {
+    throw new InvalidSettingsError(`flavor is "${current.flavor}", not "${next.flavor}"`);
+  }
+  if (next.runnerNamePrefix !== current.runnerNamePrefix) {
+    throw new InvalidSettingsError('runnerNamePrefix of a running flavor cannot change: stop the flavor first');
+  }
+  return next;
 }

@@ -1,4 +1,6 @@
 import type { RunnerSpec } from '../activities/interfaces';
+import type { JobQueueData } from './job-queue';
+import type { ReactiveMetricStats } from './reactive';
 
 /**
  * How a flavor decides its desired runner count: the planner's pressure, a static count, or the legacy
@@ -31,6 +33,11 @@ export interface FlavorSettings extends RunnerSpec {
   jobPickupWindowSeconds: number;
   /** Reactive mode: the runner architecture label a job may ask for (x64, arm64). */
   architecture: string;
+  /** Reactive mode: an unpicked runner's job is retried after this delay, doubling up to the cap... */
+  jobRetryInitialSeconds: number;
+  jobRetryMaxSeconds: number;
+  /** ...and dropped after this many attempts. */
+  jobMaxAttempts: number;
 }
 
 /** What `apply` and the workflow input accept: any settings, only `flavor` required. */
@@ -62,6 +69,8 @@ export interface CleanupReport {
   deleted: string[];
   keptBusy: string[];
   runners: number;
+  /** Reactive mode: consumers started (positive) or stopped, and the reconcile's metric events. */
+  reactive?: { processesDiff: number; metricStats: ReactiveMetricStats };
 }
 
 export interface Totals {
@@ -107,10 +116,14 @@ export interface QueueStatus {
   /** Jobs acknowledged (picked up, or already running or done), dropped (bad labels, host, attempts). */
   acknowledged: number;
   dropped: number;
+  /** Deliveries of a job already queued or served lately, ignored. */
+  duplicates: number;
 }
 
 /** What survives continue-as-new. */
 export interface CarriedState {
+  /** Reactive mode's queue. */
+  jobQueue?: JobQueueData;
   fallbackRunners: number;
   lastPressure?: number;
   currentRunners: number;
@@ -123,6 +136,7 @@ export interface CarriedState {
   streamFailuresInARow: number;
   lastCleanup?: CleanupReport;
   lastRejected?: RejectedInput;
+  lastFlush?: FlushReport;
   totals: Totals;
   runs: number;
 }
@@ -145,6 +159,8 @@ export interface FlavorState {
   /** Present in reactive mode. */
   queue?: QueueStatus;
   lastFlush?: FlushReport;
+  /** The workflow was asked to stop: idle runners removed, busy ones left to finish, then it ends. */
+  stopping?: boolean;
   operation?: 'create' | 'cleanup' | 'delete';
   lastCleanup?: CleanupReport;
   lastRejected?: RejectedInput;

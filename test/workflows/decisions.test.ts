@@ -163,7 +163,7 @@ describe('resolveSettings', () => {
     [{ flavor: 'small', maxRunners: 1.5 }, /maxRunners must be an integer/],
     [{ flavor: 'small', minRunners: 5, maxRunners: 2 }, /minRunners 5 is above maxRunners 2/],
     [{ flavor: 'small', fallbackRunners: 5, maxRunners: 2 }, /fallbackRunners 5 is above maxRunners 2/],
-    [{ flavor: 'small', mode: 'reactive' }, /mode must be/],
+    [{ flavor: 'small', mode: 'polling' }, /mode must be/],
     [{ flavor: 'small', cleanupIntervalSeconds: 0 }, /cleanupIntervalSeconds must be a positive number/],
     [{ flavor: 'small', labels: ['ok', ''] }, /labels must be a list/],
     [{ flavor: 'small', maxRunner: 3 }, /unknown setting\(s\): maxRunner/],
