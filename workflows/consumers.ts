@@ -84,10 +84,14 @@ export class ConsumerPool {
     }
   }
 
+  /** Every waiting consumer wakes for one new job; the first takes it and the others wait on. */
   private async takeJob(id: number): Promise<QueuedJob> {
     const { queue } = this.deps;
-    await condition(() => queue.hasWaiting());
-    return queue.take(id)!;
+    for (;;) {
+      await condition(() => queue.hasWaiting());
+      const job = queue.take(id);
+      if (job) return job;
+    }
   }
 
   /** One job, from the label check to a runner that picked it up (or the last attempt). */

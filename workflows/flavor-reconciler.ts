@@ -106,6 +106,7 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
     state.reject(handler, reason, now());
   }
 
+  if (settings.mode === 'reactive') consumers.start(state.carried.consumers ?? 0);
   const streamScope = new CancellationScope();
   if (settings.mode === 'planner') void streamScope.run(followPressureStream).catch(ignoreCancellation);
   void followCleanupTimer().catch(ignoreCancellation);
@@ -126,6 +127,7 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
   }
 
   streamScope.cancel();
+  state.carried.consumers = consumers.size;
   consumers.stopAll();
   await condition(allHandlersFinished);
   const next = state.pendingSettings;
@@ -153,7 +155,8 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
 
   /** Reactive mode: consumers ask for their runners here, so creates stay in the one loop. */
   async function requestRunner(name: string): Promise<boolean> {
-    state.runnerRequests.push(name);
+    // A killed consumer's request may have been served after it left: its answer is this one's.
+    if (!state.runnerResults.has(name)) state.runnerRequests.push(name);
     await condition(() => state.runnerResults.has(name));
     const created = state.runnerResults.get(name)!;
     state.runnerResults.delete(name);

@@ -122,8 +122,9 @@ export interface QueueStatus {
 
 /** What survives continue-as-new. */
 export interface CarriedState {
-  /** Reactive mode's queue. */
+  /** Reactive mode's queue, and how many consumers ran: the next run starts as many at once. */
   jobQueue?: JobQueueData;
+  consumers?: number;
   fallbackRunners: number;
   lastPressure?: number;
   currentRunners: number;
