@@ -4,33 +4,56 @@
  * server, the simulators, the worker and two example flavors (worker/embedded/). SIGINT and SIGTERM
  * stop either gracefully and exit 0.
  */
-import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { parseArgs } from 'node:util';
+import { createRedactor } from '../activities/redact';
 import { buildActivities } from './activities';
 import { ConfigError, loadWorkerConfig } from './config/load';
 import type { App } from './embedded/app';
 import { embeddedApp } from './embedded/embedded';
 import { embeddedOptions, OptionError } from './embedded/options';
+import { JsonLogger } from './logging/json-logger';
+import { secretsOf } from './logging/secrets';
+import { startMetricsEndpoint, type MetricsEndpoint } from './metrics/endpoint';
 import { runWorker, type RunningWorker } from './run-worker';
 
 const USAGE = 'usage: node -r @swc-node/register worker/main.ts [--config <file>]';
 /** A graceful stop that takes longer than this is abandoned: children are killed and the exit code is 1. */
 const STOP_TIMEOUT_MS = 20_000;
 
+/**
+ * The deployed worker: JSON log lines on stdout (the SDK core's own warnings forwarded into them), and
+ * with `metrics:` configured, /metrics and /health on that address.
+ */
 function configuredApp(path: string): App {
   const config = loadWorkerConfig({ env: process.env, path });
-  Runtime.install({ logger: new DefaultLogger('INFO'), shutdownSignals: [] });
+  const logger = new JsonLogger({ redact: createRedactor(secretsOf(config)) });
   let running: RunningWorker | undefined;
+  let endpoint: MetricsEndpoint | undefined;
   return {
     async start(fail) {
-      running = await runWorker(config, (client) => buildActivities(config, client));
+      if (config.metrics) {
+        const workerState = () => running?.worker.getState() ?? 'STARTING';
+        endpoint = await startMetricsEndpoint({ ...config.metrics, workerState });
+      }
+      // main.ts owns the signals: the Runtime's own handlers would shut the worker down behind its back.
+      Runtime.install({
+        logger,
+        shutdownSignals: [],
+        telemetryOptions: {
+          logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
+          metrics: endpoint?.sdkTelemetry,
+        },
+      });
+      running = await runWorker(config, (client) => buildActivities(config, client), { metrics: endpoint?.metrics });
       running.done.then(() => fail(new Error('the worker stopped')), fail);
       const { taskQueue, namespace } = config.temporal;
-      console.log(JSON.stringify({ msg: 'worker ready', taskQueue, namespace, planner: Boolean(config.planner) }));
+      logger.info('worker ready', { taskQueue, namespace, planner: Boolean(config.planner), metrics: endpoint?.url });
     },
     async stop() {
       await running?.close();
-      console.log(JSON.stringify({ msg: 'worker stopped' }));
+      await endpoint?.close();
+      logger.info('worker stopped');
     },
     kill() {},
   };

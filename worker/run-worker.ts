@@ -2,6 +2,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { RunnerActivities } from '../activities/interfaces';
 import type { WorkerConfig } from './config/load';
+import { instrumentActivities } from './metrics/instrument';
+import { pressureObserver } from './metrics/pressure-observer';
+import type { WorkerMetrics } from './metrics/worker-metrics';
 
 export interface RunningWorker {
   worker: Worker;
@@ -9,6 +12,12 @@ export interface RunningWorker {
   /** Settles when the worker has shut down (after `worker.shutdown()` or a signal). */
   done: Promise<void>;
   close(): Promise<void>;
+}
+
+export interface RunWorkerOptions {
+  /** Record what the activities do, and the pressure values their client signals, in these metrics. */
+  metrics?: WorkerMetrics;
+  worker?: Partial<WorkerOptions>;
 }
 
 /**
@@ -20,18 +29,23 @@ export interface RunningWorker {
 export async function runWorker(
   config: Pick<WorkerConfig, 'temporal'>,
   makeActivities: (client: Client) => RunnerActivities,
-  overrides: Partial<WorkerOptions> = {},
+  { metrics, worker: overrides = {} }: RunWorkerOptions = {},
 ): Promise<RunningWorker> {
   const { address, namespace, taskQueue, tls, apiKey } = config.temporal;
   const connection = await NativeConnection.connect({ address, tls, apiKey });
   const clientConnection = await Connection.connect({ address, tls, apiKey });
-  const client = new Client({ connection: clientConnection, namespace });
+  const client = new Client({
+    connection: clientConnection,
+    namespace,
+    interceptors: metrics && { workflow: [pressureObserver(metrics)] },
+  });
+  const activities = makeActivities(client);
   const worker = await Worker.create({
     connection,
     namespace,
     taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: makeActivities(client),
+    activities: metrics ? instrumentActivities(activities, metrics) : activities,
     maxConcurrentActivityTaskExecutions: 2000,
     maxConcurrentLocalActivityExecutions: 200,
     maxCachedWorkflows: 2000,

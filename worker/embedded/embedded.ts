@@ -1,7 +1,8 @@
 import { Runtime } from '@temporalio/worker';
 import { startSimulatedCloud } from '../../simulators/cloud';
 import { buildActivities } from '../activities';
-import { runWorker } from '../run-worker';
+import { startMetricsEndpoint, type MetricsEndpoint } from '../metrics/endpoint';
+import { runWorker, type RunningWorker } from '../run-worker';
 import { temporalCliPath } from '../temporal-cli';
 import { Teardown, type App } from './app';
 import { displayPath, headerLines } from './dashboard';
@@ -23,13 +24,19 @@ const TASK_QUEUE = 'runner-autoscaler';
  */
 export function embeddedApp(options: EmbeddedOptions): App {
   const terminal = new LiveTerminal(process.stdout);
-  // main.ts owns the signals: the Runtime's own handlers would shut the worker down behind its back.
-  Runtime.install({ logger: terminalLogger((line) => terminal.print(line)), shutdownSignals: [] });
   const teardown = new Teardown((line) => terminal.print(line));
   let devServer: DevServerProcess | undefined;
+  let running: RunningWorker | undefined;
 
   return {
     async start(fail) {
+      const metrics = await serveMetrics(options.metricsPort, () => running?.worker.getState() ?? 'STARTING');
+      // main.ts owns the signals: the Runtime's own handlers would shut the worker down behind its back.
+      Runtime.install({
+        logger: terminalLogger((line) => terminal.print(line)),
+        shutdownSignals: [],
+        telemetryOptions: { metrics: metrics?.sdkTelemetry },
+      });
       const address = devServerAddress(options.port);
       const reused = await temporalAnswers(address);
       if (!reused) {
@@ -56,11 +63,14 @@ export function embeddedApp(options: EmbeddedOptions): App {
 
       terminal.print('Starting the worker (bundling the workflow code takes a few seconds)…');
       const config = cloud.workerConfig({ address, namespace: 'default', taskQueue: TASK_QUEUE });
-      const running = await runWorker(config, (client) => buildActivities(config, client));
-      teardown.add('the worker', () => running.close());
-      running.done.then(() => fail(new Error('the worker stopped')), fail);
+      const worker = await runWorker(config, (client) => buildActivities(config, client), {
+        metrics: metrics?.metrics,
+      });
+      running = worker;
+      teardown.add('the worker', () => worker.close());
+      worker.done.then(() => fail(new Error('the worker stopped')), fail);
 
-      const started = await startExampleFlavors(running.client, TASK_QUEUE);
+      const started = await startExampleFlavors(worker.client, TASK_QUEUE);
       terminal.print(
         ...headerLines({
           address,
@@ -82,7 +92,7 @@ export function embeddedApp(options: EmbeddedOptions): App {
       const jobs = simulateJobs({ cloud, flavors, pressureOf, speed });
       const live = startLiveView({
         terminal,
-        client: running.client,
+        client: worker.client,
         cloud,
         flavors,
         pressureOf,
@@ -103,4 +113,17 @@ export function embeddedApp(options: EmbeddedOptions): App {
     },
     kill: () => devServer?.kill(),
   };
+
+  /** Best effort: a port already taken (another `npm start`) costs the metrics, not the demo. */
+  async function serveMetrics(port: number, workerState: () => string): Promise<MetricsEndpoint | undefined> {
+    try {
+      const endpoint = await startMetricsEndpoint({ host: '127.0.0.1', port, workerState });
+      teardown.add('the metrics endpoint', () => endpoint.close());
+      terminal.print(`Metrics at ${endpoint.url}/metrics, health at ${endpoint.url}/health`);
+      return endpoint;
+    } catch (err) {
+      terminal.print(`No /metrics: port ${port} on 127.0.0.1: ${(err as Error).message} (METRICS_PORT picks another)`);
+      return undefined;
+    }
+  }
 }

@@ -13,10 +13,14 @@ export interface EmbeddedOptions {
   chartFile: string;
   /** SCENARIO_SPEED: 1 plays the scenario in 90 s, 10 in 9 s. */
   scenarioSpeed: number;
+  /** METRICS_PORT (default 9464): the worker's /metrics and /health on 127.0.0.1. */
+  metricsPort: number;
 }
 
 /** Temporal's usual port, which the temporal CLI reaches without an --address. */
 export const DEFAULT_PORT = 7233;
+/** The Prometheus exporters' usual port, as in the worker configuration's default. */
+const DEFAULT_METRICS_PORT = 9464;
 
 export class OptionError extends Error {}
 
@@ -31,7 +35,9 @@ export function embeddedOptions(env: Env): EmbeddedOptions {
   if (!Number.isFinite(scenarioSpeed) || scenarioSpeed <= 0 || scenarioSpeed > 1000) {
     throw new OptionError(`SCENARIO_SPEED must be a number above 0 and at most 1000, not ${env.SCENARIO_SPEED}`);
   }
-  return { port, uiPort, dbFile, chartFile: path.join(path.dirname(dbFile), 'scenario.svg'), scenarioSpeed };
+  const metricsPort = portFrom(env, 'METRICS_PORT') ?? DEFAULT_METRICS_PORT;
+  const chartFile = path.join(path.dirname(dbFile), 'scenario.svg');
+  return { port, uiPort, dbFile, chartFile, scenarioSpeed, metricsPort };
 }
 
 function portFrom(env: Env, name: string): number | undefined {

@@ -1,0 +1,169 @@
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { connectGitHub, type GitHubConnection } from '../../activities/github/client';
+import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
+import { buildActivities } from '../../worker/activities';
+import { instrumentActivities, reasonLabel } from '../../worker/metrics/instrument';
+import { pressureObserver } from '../../worker/metrics/pressure-observer';
+import { startMetricsServer, type MetricsServer } from '../../worker/metrics/server';
+import { createWorkerMetrics } from '../../worker/metrics/worker-metrics';
+import type { flavorReconciler } from '../../workflows';
+import { flavorWorkflowId } from '../../workflows/definitions';
+import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { eventually } from '../support/wait';
+
+/**
+ * The worker's metrics over a real scenario: a real worker on the test server runs two flavors with the
+ * real activities, instrumented, against the simulators; /metrics is scraped over HTTP. The SDK's own
+ * metrics and the wiring in worker/main.ts are the real process's (test/worker/shutdown.test.ts).
+ */
+let env: TestWorkflowEnvironment;
+let cloud: SimulatedCloud;
+let worker: Worker;
+let running: Promise<void>;
+let server: MetricsServer;
+const taskQueue = uniqueName('metrics');
+/** A GitHub connection of the test's own: the worker's is inside buildActivities, out of reach. */
+let probe: GitHubConnection;
+
+beforeAll(async () => {
+  env = await connectTestEnv();
+  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 100 } });
+  probe = connectGitHub({ auth: { kind: 'token', token: cloud.github.token }, baseUrl: cloud.github.url });
+  const metrics = createWorkerMetrics({ github: { api: 'simulator', read: () => probe.rateLimit } });
+  const config = cloud.workerConfig({ address: env.address, namespace: 'default', taskQueue });
+  // The client the stream activities signal through, with the observer runWorker puts on its own.
+  const client = new Client({ connection: env.connection, interceptors: { workflow: [pressureObserver(metrics)] } });
+  worker = await createTestWorker(env, {
+    taskQueue,
+    activities: instrumentActivities(buildActivities(config, client), metrics),
+  });
+  running = worker.run();
+  server = await startMetricsServer({
+    host: '127.0.0.1',
+    port: 0,
+    registry: metrics.registry,
+    workerState: () => worker.getState(),
+  });
+});
+
+afterAll(async () => {
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  await running;
+  await server?.close();
+  await cloud?.close();
+  await env?.teardown();
+});
+
+const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
+
+/** The value of one series (`name{labels}` exactly as prom-client writes it), or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+const until = (what: string, accept: (text: string) => boolean) =>
+  eventually(scrape, accept, { what, timeoutMs: 45_000, intervalMs: 200 });
+
+async function startFlavor(flavor: string, pressure: number) {
+  cloud.planner.setPressure(flavor, pressure);
+  return env.client.workflow.start<typeof flavorReconciler>('flavorReconciler', {
+    taskQueue,
+    workflowId: flavorWorkflowId(flavor),
+    args: [
+      {
+        settings: {
+          flavor,
+          cleanupIntervalSeconds: 1,
+          image: 'ubuntu-24.04',
+          openstackFlavor: 'm1.small',
+          network: 'runners-net',
+          labels: ['self-hosted', flavor],
+        },
+      },
+    ],
+  });
+}
+
+test('a scale-up, a busy runner, a scale-down and a finished job show per flavor; /health follows the worker', async () => {
+  const a = uniqueName('ma');
+  const b = uniqueName('mb');
+  const handles = [await startFlavor(a, 3), await startFlavor(b, 2)];
+  try {
+    const is = (flavor: string) => `{flavor="${flavor}"}`;
+    await until('three idle runners of a', (t) => sample(t, `idle_runners_count${is(a)}`) === 3);
+    const busy = cloud.github.runners().find((r) => r.name.startsWith(`${a}-`) && r.status === 'online');
+    cloud.assignJob(busy!.name);
+    await until('a busy runner of a', (t) => sample(t, `busy_runners_count${is(a)}`) === 1);
+
+    cloud.planner.setPressure(a, 1);
+    await until('two idle runners of a deleted', (t) => sample(t, `deleted_runners_total${is(a)}`) === 2);
+    cloud.finishJob(busy!.name);
+    await until('the finished job cleaned up', (t) => {
+      return sample(t, `cleanup_removed_total{flavor="${a}",reason="vm_without_registration"}`) === 1;
+    });
+    await until('a replacement created', (t) => sample(t, `created_runners_total${is(a)}`) === 4);
+
+    const text = await scrape();
+    expect({
+      created: sample(text, `created_runners_total${is(a)}`),
+      deletedVms: sample(text, `deleted_vms_total${is(a)}`),
+      expected: sample(text, `expected_runners_count${is(a)}`),
+      pressure: sample(text, `pressure${is(a)}`),
+      pressureUpdates: sample(text, `pressure_updates_total${is(a)}`),
+      connected: sample(text, `stream_connected${is(a)}`),
+      createFailures: sample(text, `create_failures_total${is(a)}`),
+    }).toEqual({
+      created: 4,
+      deletedVms: 3,
+      expected: 1,
+      pressure: 1,
+      pressureUpdates: 2,
+      connected: 1,
+      createFailures: 0,
+    });
+    expect(sample(text, `reconcile_duration_seconds_count${is(a)}`)).toBeGreaterThan(0);
+    expect(sample(text, `runners_count{flavor="${a}",state="idle"}`)).toBeDefined();
+
+    // The other flavor keeps its own series.
+    await until('b at 2', (t) => sample(t, `idle_runners_count${is(b)}`) === 2);
+    const other = await scrape();
+    expect(sample(other, `created_runners_total${is(b)}`)).toBe(2);
+    expect(sample(other, `expected_runners_count${is(b)}`)).toBe(2);
+    expect(sample(other, `deleted_runners_total${is(b)}`)).toBeUndefined();
+
+    // The gauge reads the connection's last x-ratelimit-remaining: the worker's calls count in the same window.
+    await probe.octokit.request('GET /orgs/{org}/actions/runners', { org: cloud.github.org });
+    const { remaining } = probe.rateLimit;
+    expect(remaining).toBeLessThan(5000 - 10);
+    expect(sample(await scrape(), 'github_api_rate_limit_remaining{api="simulator"}')).toBe(remaining);
+
+    const health = await fetch(`${server.url}/health`);
+    expect({ status: health.status, body: await health.json() }).toEqual({ status: 200, body: { status: 'RUNNING' } });
+  } finally {
+    // Worker first: its streams end as a handover while their workflows still run, then the workflows go.
+    worker.shutdown();
+    await running;
+    for (const handle of handles) await handle.terminate('test over').catch(() => undefined);
+  }
+  const stopped = await fetch(`${server.url}/health`);
+  expect({ status: stopped.status, body: await stopped.json() }).toEqual({ status: 503, body: { status: 'STOPPED' } });
+});
+
+test('the gauge of the GitHub rate limit reports nothing until GitHub has answered', async () => {
+  const metrics = createWorkerMetrics({ github: { api: 'unused', read: () => ({}) } });
+  expect(await metrics.registry.metrics()).not.toMatch(/^github_api_rate_limit_remaining\{/m);
+});
+
+test.each([
+  ['duplicate VM', 'duplicate_vm'],
+  ['registration without VM', 'registration_without_vm'],
+  ['VM without registration', 'vm_without_registration'],
+  ['VM in ERROR', 'vm_error'],
+  ['not online 1200 s after boot', 'boot_timeout'],
+  ['something new', 'other'],
+])('cleanup reason "%s" is labelled %s', (reason, label) => {
+  expect(reasonLabel(reason)).toBe(label);
+});

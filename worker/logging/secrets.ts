@@ -1,0 +1,18 @@
+import type { WorkerConfig } from '../config/load';
+
+/**
+ * The worker's own secrets, verbatim, for the log redactor: the planner token, the GitHub token or App
+ * key, the OpenStack password or application-credential secret, the Temporal API key and the webhook
+ * intake's secret. JIT configs are not known in advance; the redactor's shapes (long base64 runs)
+ * catch them.
+ */
+export function secretsOf(config: WorkerConfig): string[] {
+  const { credentials } = config.openstack;
+  return [
+    config.planner?.token,
+    config.github.auth.kind === 'token' ? config.github.auth.token : config.github.auth.privateKey,
+    credentials.authType === 'password' ? credentials.password.reveal() : credentials.secret.reveal(),
+    config.temporal.apiKey,
+    config.intake?.secret,
+  ].filter((secret): secret is string => Boolean(secret));
+}
