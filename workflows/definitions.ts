@@ -6,6 +6,14 @@ import type { ApplySettingsResult, FlavorSettingsInput, FlavorState, FlushReport
 
 export const flavorWorkflowId = (flavor: string): string => `flavor-${flavor}`;
 
+/** The flavor a workflow id names; undefined for any other id. */
+export function flavorOfWorkflowId(workflowId: string): string | undefined {
+  const prefix = flavorWorkflowId('');
+  return workflowId.startsWith(prefix) && workflowId.length > prefix.length
+    ? workflowId.slice(prefix.length)
+    : undefined;
+}
+
 /** From the pressure-stream activity: a changed value on connection `streamId`. */
 export interface PressureSignal {
   streamId: number;

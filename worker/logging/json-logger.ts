@@ -1,6 +1,6 @@
 import { LogTimestamp, type LogLevel, type LogMetadata, type Logger } from '@temporalio/worker';
 import { flavorWorkflowId } from '../../workflows/definitions';
-import { flavorOfWorkflowId } from '../metrics/flavor';
+import { flavorOfWorkflowId } from '../../workflows/definitions';
 
 const levels: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 const reserved = new Set(['time', 'level', 'msg']);
