@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { CleanupRunnersResult, RunnerActivities, RunnerInfo } from '../../activities/interfaces';
-import { flavorOfWorkflowId } from './flavor';
+import { flavorOfWorkflowId } from '../../workflows/definitions';
 import { runnerStates, type WorkerMetrics } from './worker-metrics';
 
 /**

@@ -1,6 +1,6 @@
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { pressureSignal, type PressureSignal } from '../../workflows/definitions';
-import { flavorOfWorkflowId } from './flavor';
+import { flavorOfWorkflowId } from '../../workflows/definitions';
 import type { WorkerMetrics } from './worker-metrics';
 
 /**
