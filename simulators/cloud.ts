@@ -1,6 +1,12 @@
 import type { WorkerConfig } from '../worker/config/load';
 import { jitConfigFromUserData } from '../activities/fleet/user-data';
-import { startGitHubSimulator, type GitHubSimulator } from './github';
+import {
+  startGitHubSimulator,
+  type GitHubSimulator,
+  type GitHubSimulatorOptions,
+  type QueueJobRequest,
+  type SimulatedJob,
+} from './github';
 import { startOpenStackSimulator, type OpenStackSimulator, type OpenStackSimulatorOptions } from './openstack';
 import { startPlannerSimulator, type PlannerSimulator, type PlannerSimulatorOptions } from './planner';
 
@@ -17,21 +23,35 @@ export interface SimulatedCloud {
   assignJob(runnerName: string): void;
   /** The runner's job ends: it deregisters and its VM shuts off. */
   finishJob(runnerName: string): void;
+  /** A workflow job for the runners: an idle one whose labels fit takes it, now or once one boots. */
+  queueJob(request: QueueJobRequest): { id: number; url: string };
+  jobs(): SimulatedJob[];
+  /** The job ends: when it ran, as finishJob on its runner; when it waited, it is cancelled. */
+  finishJobById(jobId: number, conclusion?: string): void;
   /** Worker settings that point at these simulators (Temporal's part comes from the caller). */
   workerConfig(temporal: WorkerConfig['temporal'], managerId?: string): WorkerConfig;
   close(): Promise<void>;
 }
 
 export async function startSimulatedCloud(
-  options: { planner?: PlannerSimulatorOptions; openstack?: OpenStackSimulatorOptions } = {},
+  options: {
+    planner?: PlannerSimulatorOptions;
+    openstack?: OpenStackSimulatorOptions;
+    github?: GitHubSimulatorOptions;
+  } = {},
 ): Promise<SimulatedCloud> {
   const planner = await startPlannerSimulator({ token: 'planner-sim-token', ...options.planner });
   const openstack = await startOpenStackSimulator({ bootDelayMs: 200, ...options.openstack });
-  const github = await startGitHubSimulator({ token: 'ghp_simulatedGitHubToken' });
+  const github = await startGitHubSimulator({ token: 'ghp_simulatedGitHubToken', ...options.github });
   openstack.onServerActive((server) => {
     const jitConfig = server.userData && jitConfigFromUserData(server.userData);
     if (jitConfig) github.bootRunner(jitConfig);
   });
+  const powerOff = (runnerName: string) => {
+    for (const server of openstack.servers()) {
+      if (server.name === runnerName && server.status === 'ACTIVE') openstack.setServerStatus(server.id, 'SHUTOFF');
+    }
+  };
   return {
     planner,
     openstack,
@@ -39,9 +59,14 @@ export async function startSimulatedCloud(
     assignJob: (runnerName) => void github.assignJob(runnerName),
     finishJob(runnerName) {
       github.finishJob(runnerName);
-      for (const server of openstack.servers()) {
-        if (server.name === runnerName && server.status === 'ACTIVE') openstack.setServerStatus(server.id, 'SHUTOFF');
-      }
+      powerOff(runnerName);
+    },
+    queueJob: (request) => github.queueJob(request),
+    jobs: () => github.jobs(),
+    finishJobById(jobId, conclusion) {
+      const runnerName = github.jobs().find((job) => job.id === jobId)?.runnerName;
+      github.finishJobById(jobId, conclusion);
+      if (runnerName) powerOff(runnerName);
     },
     workerConfig: (temporal, managerId = 'runner-autoscaler') => ({
       managerId,

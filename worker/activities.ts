@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { createRunnerFleet } from '../activities/fleet';
-import { createGitHubRunnerClient } from '../activities/github/client';
+import { connectGitHub, createGitHubRunnerClient } from '../activities/github/client';
+import { createJobChecker } from '../activities/github/jobs';
 import type { RunnerActivities } from '../activities/interfaces';
 import { createOpenStackClient } from '../activities/openstack';
 import { PlannerClient } from '../activities/planner/client';
@@ -12,11 +13,8 @@ import type { WorkerConfig } from './config/load';
 export function buildActivities(config: WorkerConfig, client: Client): RunnerActivities {
   const planner = config.planner && new PlannerClient({ baseUrl: config.planner.url, token: config.planner.token });
   const compute = createOpenStackClient(config.openstack.credentials);
-  const registry = createGitHubRunnerClient({
-    auth: config.github.auth,
-    scope: config.github.scope,
-    baseUrl: config.github.baseUrl,
-  });
+  const github = connectGitHub({ auth: config.github.auth, baseUrl: config.github.baseUrl });
+  const registry = createGitHubRunnerClient({ connection: github, scope: config.github.scope });
   const fleet = createRunnerFleet({
     compute,
     registry,
@@ -31,6 +29,7 @@ export function buildActivities(config: WorkerConfig, client: Client): RunnerAct
   return createActivities({
     planner,
     fleet,
+    jobs: createJobChecker(github),
     signalPressure: (run, signal) =>
       client.workflow.getHandle(run.workflowId, run.runId).signal(pressureSignal, signal),
   });

@@ -1,30 +1,18 @@
-import { GitHubApiError, RunnerNameTaken, toGitHubError } from './errors';
+import { connectGitHub, type GitHubConnection, type GitHubConnectionOptions } from './connection';
+import { GitHubApiError, RunnerNameTaken } from './errors';
 import { headerOf, asHttpError, statusOf } from './http-error';
-import { createOctokit, type GitHubAuth, type GitHubLog } from './octokit';
 import type { RateLimitSnapshot } from './plugins';
 import { createRunnerGroups, defaultRunnerGroupId } from './runner-groups';
 import { scopedRunnerApi, type ApiRunner, type RunnerScope } from './scoped-api';
-import { createRedactor } from '../redact';
 
 export { GitHubApiError, GitHubRateLimitedError, RunnerNameTaken } from './errors';
+export { connectGitHub, type GitHubConnection, type GitHubConnectionOptions } from './connection';
 export type { GitHubAuth, GitHubLog } from './octokit';
 export type { RateLimitSnapshot } from './plugins';
 export type { RunnerScope } from './scoped-api';
 
-export interface GitHubRunnerClientOptions {
-  /** A token (PAT or other), or a GitHub App installation: its private key is a PEM string. */
-  auth: GitHubAuth;
+export interface GitHubRunnerClientOptions extends GitHubConnectionOptions {
   scope: RunnerScope;
-  /** https://api.github.com by default; GitHub Enterprise Server: https://ghe.example/api/v3. */
-  baseUrl?: string;
-  /** Longest rate-limit pause waited out inside a call (default 30); longer ones fail with GitHubRateLimitedError. */
-  maxRateLimitWaitSeconds?: number;
-  /** Deadline of one HTTP attempt (default 30 000). */
-  requestTimeoutMs?: number;
-  /** A fetch of one's own, e.g. undici's with a proxy dispatcher. */
-  request?: { fetch?: typeof fetch };
-  /** Octokit's log; warn is where rate-limit waits are reported (console.warn by default). */
-  log?: Partial<GitHubLog>;
 }
 
 export interface GitHubRunner {
@@ -56,28 +44,14 @@ export interface GitHubRunnerClient {
   rateLimit(): RateLimitSnapshot;
 }
 
-const noop = () => undefined;
-
-export function createGitHubRunnerClient(options: GitHubRunnerClientOptions): GitHubRunnerClient {
-  validate(options);
-  const rateLimit: RateLimitSnapshot = {};
-  const octokit = createOctokit({
-    auth: options.auth,
-    baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
-    maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds ?? 30,
-    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
-    fetch: options.request?.fetch,
-    log: { debug: noop, info: noop, warn: console.warn, error: console.error, ...options.log },
-    rateLimit,
-  });
+/** Its own connection from the options, or one shared with the job checker. */
+export function createGitHubRunnerClient(
+  options: GitHubRunnerClientOptions | { connection: GitHubConnection; scope: RunnerScope },
+): GitHubRunnerClient {
+  validateScope(options.scope);
+  const { octokit, rateLimit, fail } = 'connection' in options ? options.connection : connectGitHub(options);
   const api = scopedRunnerApi(octokit, options.scope);
   const groups = 'org' in options.scope ? createRunnerGroups(octokit, options.scope.org) : undefined;
-  const redact = createRedactor(options.auth.kind === 'token' ? [options.auth.token] : [options.auth.privateKey]);
-  const fail =
-    (operation: string) =>
-    (err: unknown): never => {
-      throw toGitHubError(err, operation, redact);
-    };
 
   return {
     async generateJitConfig({ name, labels, runnerGroup, workFolder }) {
@@ -140,19 +114,9 @@ function requestIdOf(err: unknown): string | undefined {
   return http && headerOf(http, 'x-github-request-id');
 }
 
-/** Configuration mistakes fail at once, naming the field, never its value. */
-function validate({ auth, scope, baseUrl, maxRateLimitWaitSeconds }: GitHubRunnerClientOptions): void {
-  const problem = (() => {
-    if (auth.kind === 'token' && !auth.token) return 'auth.token is empty';
-    if (auth.kind === 'app' && !/PRIVATE KEY-----/.test(auth.privateKey)) return 'auth.privateKey is not a PEM key';
-    if (auth.kind === 'app' && !(Number(auth.appId) > 0)) return 'auth.appId must be a positive number';
-    if (auth.kind === 'app' && !(auth.installationId > 0)) return 'auth.installationId must be a positive number';
-    if ('org' in scope ? !scope.org : !scope.owner || !scope.repo) return 'scope needs an org, or an owner and a repo';
-    if (baseUrl !== undefined && !URL.canParse(baseUrl)) return 'baseUrl is not a URL';
-    if (maxRateLimitWaitSeconds !== undefined && !(maxRateLimitWaitSeconds >= 0)) {
-      return 'maxRateLimitWaitSeconds must be 0 or more';
-    }
-    return undefined;
-  })();
-  if (problem) throw new Error(`GitHub runner client: ${problem}`);
+/** A scope mistake fails at once, naming the field, never its value. */
+function validateScope(scope: RunnerScope): void {
+  if ('org' in scope ? !scope.org : !scope.owner || !scope.repo) {
+    throw new Error('GitHub runner client: scope needs an org, or an owner and a repo');
+  }
 }

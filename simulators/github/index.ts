@@ -3,18 +3,21 @@ import { closeServer, listen, parseJson, readBody } from '../http';
 import { createApi } from './api';
 import { control } from './control';
 import { defaultFaults } from './faults';
+import { createJobLifecycle } from './job-lifecycle';
 import { createLifecycle } from './lifecycle';
 import { createState } from './state';
 import type { GitHubSimulator, GitHubSimulatorOptions } from './types';
+import { sendJobWebhooks } from './webhooks';
 import { failure, send } from './wire';
 
 /**
- * A GitHub REST API simulator for the self-hosted-runner endpoints, on node:http, speaking the real wire
- * formats: JSON bodies, Link pagination, x-ratelimit-* headers, GitHub's status codes and error bodies, and
- * App authentication (a JWT traded for an installation token). Runner VMs are simulated by lifecycle
- * helpers: bootRunner (run.sh --jitconfig), assignJob, finishJob. Faults are set at runtime, in process
- * (`faults`) or over HTTP (PUT /control/faults); /control/* needs no authentication (see control.ts).
- * main.ts runs it as its own process.
+ * A GitHub REST API simulator for the self-hosted-runner and workflow-job endpoints, on node:http, speaking
+ * the real wire formats: JSON bodies, Link pagination, x-ratelimit-* headers, GitHub's status codes and
+ * error bodies, App authentication (a JWT traded for an installation token), and signed workflow_job
+ * webhooks. Runner VMs are simulated by lifecycle helpers: bootRunner (run.sh --jitconfig), assignJob,
+ * finishJob; workflow jobs by queueJob, which an idle runner whose labels fit picks up (pickup.ts), and
+ * finishJobById. Faults are set at runtime, in process (`faults`) or over HTTP (PUT /control/faults);
+ * /control/* needs no authentication (see control.ts). main.ts runs it as its own process.
  */
 
 export type {
@@ -22,21 +25,38 @@ export type {
   GitHubSimulator,
   GitHubSimulatorOptions,
   GitHubSimulatorStats,
+  QueueJobRequest,
+  SimulatedJob,
+  SimulatedJobStatus,
   SimulatedRunner,
   SimulatedScope,
+  WebhookDelivery,
+  WebhookTarget,
 } from './types';
+export { sendDelivery, signedDelivery } from './webhooks';
+
+const prefixPattern = /^(\/[A-Za-z0-9._-]+)+$/;
 
 export async function startGitHubSimulator(options: GitHubSimulatorOptions = {}): Promise<GitHubSimulator> {
   const host = options.host ?? '127.0.0.1';
+  const prefix = options.pathPrefix ?? '';
+  if (prefix && !prefixPattern.test(prefix)) throw new Error(`pathPrefix ${prefix} is not a path like /api/v3`);
   const state = createState(options);
   const { simulator, closing } = state;
-  const lifecycle = createLifecycle(state);
+  const lifecycle = { ...createLifecycle(state), ...createJobLifecycle(state) };
   const answerApi = createApi(state);
+  sendJobWebhooks(state);
 
   const server = createServer((req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', state.baseUrl);
+      const url = new URL(req.url ?? '/', 'http://simulator');
       const text = await readBody(req);
+      // Everything is served under the prefix; routes see the path after it.
+      if (prefix && !url.pathname.startsWith(`${prefix}/`)) {
+        send(res, failure(404, 'Not Found'));
+        return;
+      }
+      url.pathname = url.pathname.slice(prefix.length);
       let body: unknown;
       try {
         body = text === '' ? undefined : parseJson(text);
@@ -50,7 +70,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       if (!res.headersSent && !closing.signal.aborted) send(res, failure(500, 'Server Error'));
     });
   });
-  state.baseUrl = `http://${host}:${await listen(server, options.port ?? 0, host)}`;
+  state.baseUrl = `http://${host}:${await listen(server, options.port ?? 0, host)}${prefix}`;
 
   return Object.assign(simulator, lifecycle, {
     url: state.baseUrl,

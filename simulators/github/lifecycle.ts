@@ -1,11 +1,16 @@
+import { autoPickUp } from './pickup';
 import { snapshot } from './runners';
 import type { GitHubState } from './state';
 import type { GitHubSimulator, SimulatedRunner } from './types';
 
-/** What happens on the runner VMs, simulated: a runner boots, takes a job, finishes it and deregisters. */
+/**
+ * What happens on the runner VMs, simulated: a runner boots, takes a job (a queued one it fits, or one
+ * assigned by name), finishes it and deregisters.
+ */
 export type Lifecycle = Pick<GitHubSimulator, 'bootRunner' | 'assignJob' | 'finishJob' | 'addRunner' | 'runners'>;
 
-export function createLifecycle({ org, runners, jitConfigs }: GitHubState): Lifecycle {
+export function createLifecycle(state: GitHubState): Lifecycle {
+  const { org, runners, jitConfigs, jobs } = state;
   return {
     bootRunner(encodedJitConfig: string): SimulatedRunner {
       const issued = jitConfigs.lookup(encodedJitConfig);
@@ -16,6 +21,7 @@ export function createLifecycle({ org, runners, jitConfigs }: GitHubState): Life
       issued.used = true;
       runner.status = 'online';
       runner.os = 'Linux';
+      autoPickUp(state);
       return snapshot(runner);
     },
     assignJob(runnerName: string): SimulatedRunner {
@@ -27,6 +33,8 @@ export function createLifecycle({ org, runners, jitConfigs }: GitHubState): Life
     finishJob(runnerName: string): void {
       const runner = runners.named(runnerName);
       if (!runner.busy) throw new Error(`runner "${runnerName}" has no job`);
+      const job = jobs.runningOn(runner.id);
+      if (job) jobs.complete(job, 'success');
       runner.scope.runners.delete(runner.id);
     },
     addRunner({
@@ -41,6 +49,7 @@ export function createLifecycle({ org, runners, jitConfigs }: GitHubState): Life
       if (!target) throw new Error(`the simulator does not serve ${key}`);
       const runner = runners.register(target, name, labels, 1);
       Object.assign(runner, { status, busy: busy && status === 'online', os: 'Linux' });
+      autoPickUp(state);
       return snapshot(runner);
     },
     runners: () => runners.all().map(snapshot),

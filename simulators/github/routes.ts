@@ -1,5 +1,6 @@
 import { isJsonObject, type Reply } from '../http';
 import { installationTokenRoute } from './auth';
+import { jobRoute } from './job-route';
 import { paginate } from './pagination';
 import type { Runner, Scope } from './runners';
 import type { GitHubState } from './state';
@@ -7,7 +8,7 @@ import { failure, Refusal, type Context, type Route } from './wire';
 
 /**
  * The REST API served: self-hosted runners of an organisation or a repository (JIT configs, list, get,
- * delete), the organisation's runner groups, and an App installation's access tokens.
+ * delete), the organisation's runner groups, workflow jobs, and an App installation's access tokens.
  */
 
 interface ScopedContext extends Context {
@@ -120,6 +121,7 @@ export function routes(state: GitHubState): Route[] {
       auth: 'token',
       handle: withScope(listGroups),
     },
+    jobRoute(state),
     installationTokenRoute(state.auth, stats),
   ];
 }

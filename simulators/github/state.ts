@@ -1,8 +1,9 @@
 import { GitHubAuth } from './auth';
 import { defaultFaults } from './faults';
 import { JitConfigs } from './jit-config';
+import { JobStore } from './jobs';
 import { RunnerStore } from './runners';
-import type { GitHubFaults, GitHubSimulatorOptions, GitHubSimulatorStats } from './types';
+import type { GitHubFaults, GitHubSimulatorOptions, GitHubSimulatorStats, WebhookTarget } from './types';
 
 /** Everything one simulated GitHub holds, shared by its routes, its control API and its handle. */
 export interface GitHubState {
@@ -10,16 +11,19 @@ export interface GitHubState {
   auth: GitHubAuth;
   runners: RunnerStore;
   jitConfigs: JitConfigs;
+  jobs: JobStore;
+  jobPickup: 'auto' | 'manual';
   stats: GitHubSimulatorStats;
-  /** `http://host:port`, once listening. */
+  /** The API's base URL once listening: `http://host:port`, and the path prefix if there is one. */
   baseUrl: string;
   /** Cancels latency still being served when the simulator closes, so that no timer outlives it. */
   closing: AbortController;
   /**
-   * The object startGitHubSimulator returns, made so early because its `faults` are the live ones: a
-   * test changes them there, and resetFaults replaces them, so they are read through it on every request.
+   * The object startGitHubSimulator returns, made so early because its `faults` and `webhook` are the live
+   * ones: a test changes them there, and resetFaults replaces the faults, so they are read through it on
+   * every request and every job change.
    */
-  simulator: { faults: GitHubFaults };
+  simulator: { faults: GitHubFaults; webhook: WebhookTarget | undefined };
 }
 
 export function createState(options: GitHubSimulatorOptions): GitHubState {
@@ -29,6 +33,8 @@ export function createState(options: GitHubSimulatorOptions): GitHubState {
     auth: new GitHubAuth(options),
     runners: new RunnerStore(org, options),
     jitConfigs: new JitConfigs(),
+    jobs: new JobStore(org),
+    jobPickup: options.jobPickup ?? 'auto',
     stats: {
       calls: {},
       jitConfigsIssued: 0,
@@ -37,9 +43,10 @@ export function createState(options: GitHubSimulatorOptions): GitHubState {
       faultsInjected: { dropped: 0, serverErrors: 0, rateLimited: 0, tooManyRequests: 0 },
       inFlight: 0,
       maxInFlight: 0,
+      webhooks: { delivered: 0, failed: 0 },
     },
     baseUrl: '',
     closing: new AbortController(),
-    simulator: { faults: defaultFaults() },
+    simulator: { faults: defaultFaults(), webhook: undefined },
   };
 }

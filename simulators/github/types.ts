@@ -1,4 +1,4 @@
-/** The public face of the GitHub simulator: its options, faults, counters, runners and handle. */
+/** The public face of the GitHub simulator: its options, faults, counters, runners, jobs and handle. */
 
 export interface GitHubSimulatorOptions {
   /** 0 (default): any free port. */
@@ -14,6 +14,16 @@ export interface GitHubSimulatorOptions {
   repo?: { owner: string; repo: string };
   /** The organisation's runner groups; group 1, "Default", is added when missing. */
   runnerGroups?: { id: number; name: string }[];
+  /**
+   * Serves the whole simulator (API and /control/) under this path, as GitHub Enterprise Server serves its
+   * API under `/api/v3`; `url` then ends with it.
+   */
+  pathPrefix?: string;
+  /**
+   * 'auto' (default): an idle online runner takes a queued job it fits as soon as both exist, as GitHub
+   * does. 'manual': jobs wait for pickUpJobs(), for a test that wants to see them queued first.
+   */
+  jobPickup?: 'auto' | 'manual';
 }
 
 export interface GitHubFaults {
@@ -41,6 +51,8 @@ export interface GitHubSimulatorStats {
   faultsInjected: { dropped: number; serverErrors: number; rateLimited: number; tooManyRequests: number };
   inFlight: number;
   maxInFlight: number;
+  /** workflow_job webhooks sent to `webhook`: answered 2xx, or not (another status, or no answer). */
+  webhooks: { delivered: number; failed: number };
 }
 
 export type SimulatedScope = { org: string } | { owner: string; repo: string };
@@ -54,6 +66,46 @@ export interface SimulatedRunner {
   busy: boolean;
   labels: string[];
   runnerGroupId: number;
+}
+
+/** GitHub's job statuses: a job waits (queued; or waiting, requested, pending), runs, and completes. */
+export type SimulatedJobStatus = 'queued' | 'waiting' | 'requested' | 'pending' | 'in_progress' | 'completed';
+
+export interface SimulatedJob {
+  id: number;
+  /** The job's API URL on this simulator, as a workflow_job webhook carries it. */
+  url: string;
+  owner: string;
+  repo: string;
+  labels: string[];
+  status: SimulatedJobStatus;
+  /** Set once completed: success when it ran, cancelled when it never started, or as finishJobById says. */
+  conclusion: string | null;
+  /** The runner that took it. */
+  runnerName?: string;
+}
+
+export interface QueueJobRequest {
+  /** The job's `runs-on` labels; a runner takes it when its labels hold them all (in any case). */
+  labels: string[];
+  /** The organisation by default. */
+  owner?: string;
+  /** "widgets" by default. */
+  repo?: string;
+  /** 'queued' by default; a job in any other waiting status is shown, not picked up. */
+  status?: 'queued' | 'waiting' | 'requested' | 'pending';
+}
+
+/** Where workflow_job webhooks go, signed with the secret, as a GitHub webhook's settings say. */
+export interface WebhookTarget {
+  url: string;
+  secret: string;
+}
+
+/** One webhook delivery as GitHub POSTs it: the headers (X-GitHub-Event, the signatures, ...) and the raw body. */
+export interface WebhookDelivery {
+  headers: Record<string, string>;
+  body: string;
 }
 
 export interface GitHubSimulator {
@@ -70,8 +122,25 @@ export interface GitHubSimulator {
   bootRunner(encodedJitConfig: string): SimulatedRunner;
   /** The runner took a job: busy. */
   assignJob(runnerName: string): SimulatedRunner;
-  /** The job ended: a JIT runner is single-use, so it deregisters. */
+  /** The job ended (a queued one taken, if any, completes): a JIT runner is single-use, so it deregisters. */
   finishJob(runnerName: string): void;
+  /** A workflow job waiting for a runner; with pickup 'auto', an idle runner that fits takes it at once. */
+  queueJob(request: QueueJobRequest): { id: number; url: string };
+  jobs(): SimulatedJob[];
+  /** Every queued job an idle online runner fits goes to one (oldest job first); answers who took what. */
+  pickUpJobs(): { jobId: number; runnerName: string }[];
+  /**
+   * The job completes: a running one as finishJob on its runner (conclusion success by default), a
+   * waiting one without a runner (cancelled by default). A completed or unknown job throws.
+   */
+  finishJobById(jobId: number, conclusion?: string): void;
+  /** Mutable: undefined (default) sends no webhooks; otherwise each job's queued, in_progress and completed. */
+  webhook: WebhookTarget | undefined;
+  /**
+   * The signed workflow_job delivery GitHub sends for the job's latest change (action queued, waiting,
+   * in_progress or completed, as its status is now), to POST by hand with sendDelivery.
+   */
+  workflowJobDelivery(jobId: number, secret: string): WebhookDelivery;
   /** A registration made outside this manager (a hand-configured runner, or many for a pagination test). */
   addRunner(runner: {
     name: string;

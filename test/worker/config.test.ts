@@ -128,3 +128,91 @@ test('every problem is listed at once, and no secret is in the message', () => {
   expect(message).not.toContain('ghp_secret');
   expect(message).not.toContain('os-secret');
 });
+
+describe('the webhook intake', () => {
+  const flavorsFile = `
+flavors:
+  planned: { mode: planner, labels: [planned] }
+  small: { mode: reactive, labels: [small], maxRunners: 5 }
+`;
+  Object.assign(files, {
+    '/etc/flavors.yaml': flavorsFile,
+    '/etc/planned-only.yaml': 'flavors:\n  planned: { mode: planner }\n',
+    '/etc/bad-flavors.yaml': 'flavors:\n  small: { mode: sometimes }\n',
+    '/run/secrets/webhook': 'whsec-from-file\n',
+    '/intake.yaml': 'intake:\n  secretFile: /run/secrets/webhook\n  flavorsFile: /etc/flavors.yaml\n',
+    '/intake-custom.yaml':
+      'intake:\n  port: 9000\n  host: 127.0.0.1\n  path: /hooks/github\n  flavorsFile: /etc/flavors.yaml\n',
+  });
+  /** A config file of its own for each case: test.each builds its rows before any test runs. */
+  const intakeFile = (fields: string) => {
+    const path = `/intake-${Object.keys(files).length}.yaml`;
+    files[path] = `intake:\n${fields}`;
+    return path;
+  };
+
+  test('defaults, the secret from its file and the flavors from theirs, in the file’s order', () => {
+    expect(load(github, '/intake.yaml').intake).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      path: '/webhook',
+      secret: 'whsec-from-file',
+      flavors: [
+        { flavor: 'planned', mode: 'planner', labels: ['planned'] },
+        { flavor: 'small', mode: 'reactive', labels: ['small'], maxRunners: 5 },
+      ],
+    });
+  });
+
+  test('GITHUB_WEBHOOK_SECRET gives the secret, and wins over the file', () => {
+    const custom = load({ ...github, GITHUB_WEBHOOK_SECRET: 'whsec-env' }, '/intake-custom.yaml').intake;
+    expect(custom).toMatchObject({ port: 9000, host: '127.0.0.1', path: '/hooks/github', secret: 'whsec-env' });
+    expect(load({ ...github, GITHUB_WEBHOOK_SECRET: 'whsec-env' }, '/intake.yaml').intake?.secret).toBe('whsec-env');
+  });
+
+  test('no intake section: no intake, whatever the environment says', () => {
+    expect(load({ ...github, GITHUB_WEBHOOK_SECRET: 'whsec-env' }).intake).toBeUndefined();
+  });
+
+  test.each([
+    ['no secret at all', '/intake-custom.yaml', 'intake: a webhook secret is required (GITHUB_WEBHOOK_SECRET'],
+    [
+      'an unreadable secret file',
+      intakeFile('  secretFile: /run/secrets/none\n  flavorsFile: /etc/flavors.yaml\n'),
+      'intake.secretFile: cannot read /run/secrets/none (ENOENT)',
+    ],
+    ['no flavors file', intakeFile('  secretFile: /run/secrets/webhook\n'), 'intake.flavorsFile: '],
+  ])('%s is refused, naming it', (_name, path, message) => {
+    expect(problemsOf(github, path)).toContain(message);
+  });
+
+  test.each([
+    [
+      'a missing flavors file',
+      '  flavorsFile: /etc/none.yaml\n',
+      'intake.flavorsFile: cannot read /etc/none.yaml (ENOENT)',
+    ],
+    ['an invalid flavors file', '  flavorsFile: /etc/bad-flavors.yaml\n', 'flavors.small: mode must be one of'],
+    [
+      'a flavors file without a reactive flavor',
+      '  flavorsFile: /etc/planned-only.yaml\n',
+      'intake.flavorsFile: no flavor in /etc/planned-only.yaml has mode reactive',
+    ],
+    ['a path that is no path', '  path: webhook\n  flavorsFile: /etc/flavors.yaml\n', 'intake.path: must be a path'],
+    ['a port out of range', '  port: 70000\n  flavorsFile: /etc/flavors.yaml\n', 'intake.port: '],
+    ['an unknown field', '  secret: inline\n  flavorsFile: /etc/flavors.yaml\n', 'intake: Unrecognized key: "secret"'],
+  ])('%s is refused, naming it', (_name, fields, message) => {
+    const path = intakeFile(fields);
+    expect(problemsOf({ ...github, GITHUB_WEBHOOK_SECRET: 'whsec-env' }, path)).toContain(message);
+  });
+
+  test('the secret is never in a message', () => {
+    const message = problemsOf(
+      { GITHUB_WEBHOOK_SECRET: 'whsec-env-secret' },
+      intakeFile('  secretFile: /run/secrets/webhook\n  flavorsFile: /etc/planned-only.yaml\n'),
+    );
+    expect(message).toContain('has mode reactive');
+    expect(message).not.toContain('whsec-env-secret');
+    expect(message).not.toContain('whsec-from-file');
+  });
+});

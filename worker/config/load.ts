@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { loadCredentials, type OpenStackCredentials } from '../../activities/openstack';
+import { parseFlavors } from '../../client/flavors-file';
+import { resolveSettings } from '../../workflows/settings';
+import type { FlavorSettingsInput } from '../../workflows/types';
 import { workerConfigSchema, type WorkerConfigFile } from './schema';
 
 type Env = Record<string, string | undefined>;
@@ -26,6 +29,8 @@ export interface WorkerConfig {
   openstack: { credentials: OpenStackCredentials; securityGroups?: string[]; keyName?: string };
   runner?: { dir: string; user: string };
   metrics?: { port: number; host: string };
+  /** Reactive mode's webhook intake: absent unless configured. */
+  intake?: { port: number; host: string; path: string; secret: string; flavors: FlavorSettingsInput[] };
 }
 
 /** A configuration the worker must not start with; the message names each field and why. */
@@ -78,6 +83,7 @@ export function loadWorkerConfig({
   const github = resolveGitHub(file, env, secret, problems);
   const openstack = resolveOpenStack(file, env, problems);
   const temporal = resolveTemporal(file, env, secret, problems);
+  const intake = resolveIntake(file, env, secret, readFile, problems);
   if (problems.length > 0 || !github || !openstack) throw new ConfigError(problems);
   return {
     managerId: file.managerId,
@@ -87,6 +93,7 @@ export function loadWorkerConfig({
     openstack,
     runner: file.runner,
     metrics: file.metrics,
+    intake,
   };
 }
 
@@ -213,6 +220,36 @@ function resolveTemporal(
         }
       : undefined;
   return { address, namespace, taskQueue, apiKey, tls: resolvedTls };
+}
+
+/**
+ * The intake needs a secret, or anyone who finds its port could enqueue jobs, and a flavors file with a
+ * reactive flavor, or it would route nothing. The flavors file is checked the way `apply` checks it.
+ */
+function resolveIntake(
+  file: WorkerConfigFile,
+  env: Env,
+  secret: SecretReader,
+  readFile: (path: string) => string,
+  problems: string[],
+): WorkerConfig['intake'] {
+  if (!file.intake) return undefined;
+  const { port, host, path, secretFile, flavorsFile } = file.intake;
+  if (!env.GITHUB_WEBHOOK_SECRET && !secretFile) {
+    problems.push('intake: a webhook secret is required (GITHUB_WEBHOOK_SECRET or intake.secretFile)');
+  }
+  const webhookSecret = secret('intake.secretFile', env.GITHUB_WEBHOOK_SECRET, secretFile);
+  let flavors: FlavorSettingsInput[] | undefined;
+  try {
+    flavors = parseFlavors(readFile(flavorsFile), flavorsFile);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    problems.push(`intake.flavorsFile: ${code ? `cannot read ${flavorsFile} (${code})` : (err as Error).message}`);
+  }
+  if (flavors && !flavors.some((flavor) => resolveSettings(flavor).mode === 'reactive')) {
+    problems.push(`intake.flavorsFile: no flavor in ${flavorsFile} has mode reactive`);
+  }
+  return webhookSecret && flavors ? { port, host, path, secret: webhookSecret, flavors } : undefined;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -58,6 +58,19 @@ export const workerConfigSchema = z.strictObject({
     .optional(),
   runner: z.strictObject({ dir: nonEmpty, user: nonEmpty }).optional(),
   metrics: z.strictObject({ port: port.default(9464), host: nonEmpty.default('0.0.0.0') }).optional(),
+  /** Reactive mode's webhook intake; its secret comes from GITHUB_WEBHOOK_SECRET or secretFile. */
+  intake: z
+    .strictObject({
+      port: port.default(8080),
+      host: nonEmpty.default('0.0.0.0'),
+      path: z
+        .string()
+        .regex(/^\/[^\s?#]*$/, 'must be a path starting with /')
+        .default('/webhook'),
+      secretFile: nonEmpty.optional(),
+      flavorsFile: nonEmpty,
+    })
+    .optional(),
 });
 
 export type WorkerConfigFile = z.infer<typeof workerConfigSchema>;

@@ -1,0 +1,76 @@
+import type { Octokit } from '@octokit/rest';
+import { createRedactor } from '../redact';
+import { toGitHubError } from './errors';
+import { createOctokit, type GitHubAuth, type GitHubLog } from './octokit';
+import type { RateLimitSnapshot } from './plugins';
+
+export interface GitHubConnectionOptions {
+  /** A token (PAT or other), or a GitHub App installation: its private key is a PEM string. */
+  auth: GitHubAuth;
+  /** https://api.github.com by default; GitHub Enterprise Server: https://ghe.example/api/v3. */
+  baseUrl?: string;
+  /** Longest rate-limit pause waited out inside a call (default 30); longer ones fail with GitHubRateLimitedError. */
+  maxRateLimitWaitSeconds?: number;
+  /** Deadline of one HTTP attempt (default 30 000). */
+  requestTimeoutMs?: number;
+  /** A fetch of one's own, e.g. undici's with a proxy dispatcher. */
+  request?: { fetch?: typeof fetch };
+  /** Octokit's log; warn is where rate-limit waits are reported (console.warn by default). */
+  log?: Partial<GitHubLog>;
+}
+
+/**
+ * One authenticated Octokit and what its users share: the API base URL (no trailing slash), the
+ * rate-limit headers last seen, and the mapping of failures to redacted GitHubApiErrors. The runner
+ * client and the job checker are built on the same connection, so an App mints one installation token
+ * and every call counts against one rate-limit snapshot.
+ */
+export interface GitHubConnection {
+  octokit: Octokit;
+  baseUrl: string;
+  rateLimit: RateLimitSnapshot;
+  /** A catch handler: throws what `err` was as a GitHubApiError naming `operation`, secrets scrubbed. */
+  fail(operation: string): (err: unknown) => never;
+}
+
+const noop = () => undefined;
+
+export function connectGitHub(options: GitHubConnectionOptions): GitHubConnection {
+  validate(options);
+  const rateLimit: RateLimitSnapshot = {};
+  const baseUrl = (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, '');
+  const octokit = createOctokit({
+    auth: options.auth,
+    baseUrl,
+    maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds ?? 30,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    fetch: options.request?.fetch,
+    log: { debug: noop, info: noop, warn: console.warn, error: console.error, ...options.log },
+    rateLimit,
+  });
+  const redact = createRedactor(options.auth.kind === 'token' ? [options.auth.token] : [options.auth.privateKey]);
+  return {
+    octokit,
+    baseUrl,
+    rateLimit,
+    fail: (operation) => (err) => {
+      throw toGitHubError(err, operation, redact);
+    },
+  };
+}
+
+/** Configuration mistakes fail at once, naming the field, never its value. */
+function validate({ auth, baseUrl, maxRateLimitWaitSeconds }: GitHubConnectionOptions): void {
+  const problem = (() => {
+    if (auth.kind === 'token' && !auth.token) return 'auth.token is empty';
+    if (auth.kind === 'app' && !/PRIVATE KEY-----/.test(auth.privateKey)) return 'auth.privateKey is not a PEM key';
+    if (auth.kind === 'app' && !(Number(auth.appId) > 0)) return 'auth.appId must be a positive number';
+    if (auth.kind === 'app' && !(auth.installationId > 0)) return 'auth.installationId must be a positive number';
+    if (baseUrl !== undefined && !URL.canParse(baseUrl)) return 'baseUrl is not a URL';
+    if (maxRateLimitWaitSeconds !== undefined && !(maxRateLimitWaitSeconds >= 0)) {
+      return 'maxRateLimitWaitSeconds must be 0 or more';
+    }
+    return undefined;
+  })();
+  if (problem) throw new Error(`GitHub client: ${problem}`);
+}

@@ -1,0 +1,114 @@
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { jobJson } from './job-wire';
+import type { Job } from './jobs';
+import type { GitHubState } from './state';
+import type { WebhookDelivery } from './types';
+
+/**
+ * `workflow_job` webhooks as GitHub delivers them: a JSON body with the action, the job (in the REST
+ * API's format), its repository, organisation and sender, POSTed with the X-GitHub-* headers and the
+ * body's HMAC signatures under the webhook's secret. Signed here with node:crypto, independently of the
+ * @octokit/webhooks the intake verifies with.
+ */
+
+/** GitHub's action for a job's status: what just happened to it. */
+const actions: Record<Job['status'], string> = {
+  queued: 'queued',
+  requested: 'queued',
+  pending: 'queued',
+  waiting: 'waiting',
+  in_progress: 'in_progress',
+  completed: 'completed',
+};
+
+/** A small stable id for a name, as GitHub's numeric ids of repositories and organisations. */
+const idOf = (name: string) => createHash('sha256').update(name.toLowerCase()).digest().readUInt32BE(0);
+
+export function workflowJobDelivery(state: GitHubState, job: Job, secret: string): WebhookDelivery {
+  const account = (login: string, type: string) => ({
+    login,
+    id: idOf(login),
+    node_id: Buffer.from(`04:${type}${idOf(login)}`).toString('base64'),
+    url: `${state.baseUrl}/${type === 'User' ? 'users' : 'orgs'}/${login}`,
+    html_url: `https://github.com/${login}`,
+    type,
+  });
+  const fullName = `${job.owner}/${job.repo}`;
+  const payload = {
+    action: actions[job.status],
+    workflow_job: jobJson(job, state.baseUrl),
+    repository: {
+      id: idOf(fullName),
+      node_id: Buffer.from(`010:Repository${idOf(fullName)}`).toString('base64'),
+      name: job.repo,
+      full_name: fullName,
+      private: true,
+      owner: account(job.owner, 'Organization'),
+      html_url: `https://github.com/${fullName}`,
+      url: `${state.baseUrl}/repos/${fullName}`,
+      default_branch: 'main',
+    },
+    organization: { ...account(job.owner, 'Organization'), description: null },
+    sender: account('octocat', 'User'),
+  };
+  return signedDelivery('workflow_job', JSON.stringify(payload), secret);
+}
+
+/** Any event's delivery of `body` as it is (a test's malformed one too), signed with `secret`. */
+export function signedDelivery(event: string, body: string, secret: string): WebhookDelivery {
+  const hmac = (algorithm: string) => `${algorithm}=${createHmac(algorithm, secret).update(body).digest('hex')}`;
+  return {
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'GitHub-Hookshot/5c1e1ab',
+      'x-github-event': event,
+      'x-github-delivery': randomUUID(),
+      'x-github-hook-id': '421337',
+      'x-github-hook-installation-target-type': 'organization',
+      'x-github-hook-installation-target-id': '1',
+      'x-hub-signature': hmac('sha1'),
+      'x-hub-signature-256': hmac('sha256'),
+    },
+    body,
+  };
+}
+
+/** POSTs a delivery; GitHub gives up after 10 s and does not retry by itself. */
+export function sendDelivery(url: string, delivery: WebhookDelivery, signal?: AbortSignal): Promise<Response> {
+  const timeout = AbortSignal.timeout(10_000);
+  return fetch(url, {
+    method: 'POST',
+    headers: delivery.headers,
+    body: delivery.body,
+    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+  });
+}
+
+/**
+ * Sends every job change to the simulator's `webhook`, when one is set, one delivery at a time in the
+ * order of the changes (GitHub does not promise the order; this keeps tests simple). Each delivery is
+ * built when the change happens, so it shows the job as it was then.
+ */
+export function sendJobWebhooks(state: GitHubState): void {
+  const { stats, closing } = state;
+  let previous = Promise.resolve();
+  state.jobs.onChange((job) => {
+    const target = state.simulator.webhook;
+    if (!target) return;
+    const delivery = workflowJobDelivery(state, job, target.secret);
+    previous = previous.then(async () => {
+      if (await delivered(target.url, delivery, closing.signal)) stats.webhooks.delivered += 1;
+      else stats.webhooks.failed += 1;
+    });
+  });
+}
+
+async function delivered(url: string, delivery: WebhookDelivery, signal: AbortSignal): Promise<boolean> {
+  try {
+    const answer = await sendDelivery(url, delivery, signal);
+    await answer.arrayBuffer();
+    return answer.ok;
+  } catch {
+    return false;
+  }
+}
