@@ -7,11 +7,12 @@
 import { Runtime } from '@temporalio/worker';
 import { parseArgs } from 'node:util';
 import { createRedactor } from '../activities/redact';
-import { buildActivities } from './activities';
+import { buildActivities, connectWorkerGitHub } from './activities';
 import { ConfigError, loadWorkerConfig } from './config/load';
 import type { App } from './embedded/app';
 import { embeddedApp } from './embedded/embedded';
 import { embeddedOptions, OptionError } from './embedded/options';
+import { startJobIntake, type JobIntake } from './intake';
 import { JsonLogger } from './logging/json-logger';
 import { secretsOf } from './logging/secrets';
 import { startMetricsEndpoint, type MetricsEndpoint } from './metrics/endpoint';
@@ -28,13 +29,16 @@ const STOP_TIMEOUT_MS = 20_000;
 function configuredApp(path: string): App {
   const config = loadWorkerConfig({ env: process.env, path });
   const logger = new JsonLogger({ redact: createRedactor(secretsOf(config)) });
+  const github = connectWorkerGitHub(config);
   let running: RunningWorker | undefined;
   let endpoint: MetricsEndpoint | undefined;
+  let intake: JobIntake | undefined;
   return {
     async start(fail) {
       if (config.metrics) {
         const workerState = () => running?.worker.getState() ?? 'STARTING';
-        endpoint = await startMetricsEndpoint({ ...config.metrics, workerState });
+        const rateLimit = { api: new URL(github.baseUrl).host, read: () => github.rateLimit };
+        endpoint = await startMetricsEndpoint({ ...config.metrics, workerState, github: rateLimit });
       }
       // main.ts owns the signals: the Runtime's own handlers would shut the worker down behind its back.
       Runtime.install({
@@ -45,12 +49,19 @@ function configuredApp(path: string): App {
           metrics: endpoint?.sdkTelemetry,
         },
       });
-      running = await runWorker(config, (client) => buildActivities(config, client), { metrics: endpoint?.metrics });
+      running = await runWorker(config, (client) => buildActivities(config, client, github), {
+        metrics: endpoint?.metrics,
+      });
       running.done.then(() => fail(new Error('the worker stopped')), fail);
       const { taskQueue, namespace } = config.temporal;
-      logger.info('worker ready', { taskQueue, namespace, planner: Boolean(config.planner), metrics: endpoint?.url });
+      if (config.intake) {
+        intake = await startJobIntake({ ...config.intake, client: running.client, taskQueue, log: logger });
+      }
+      const ready = { taskQueue, namespace, planner: Boolean(config.planner), metrics: endpoint?.url };
+      logger.info('worker ready', { ...ready, intake: intake?.url });
     },
     async stop() {
+      await intake?.close();
       await running?.close();
       await endpoint?.close();
       logger.info('worker stopped');
