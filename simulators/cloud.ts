@@ -47,6 +47,8 @@ export async function startSimulatedCloud(
     const jitConfig = server.userData && jitConfigFromUserData(server.userData);
     if (jitConfig) github.bootRunner(jitConfig);
   });
+  // A deleted VM takes its runner process with it: GitHub sees the runner offline and its job failed.
+  openstack.onServerDeleted((server) => github.loseRunner(server.name));
   const powerOff = (runnerName: string) => {
     for (const server of openstack.servers()) {
       if (server.name === runnerName && server.status === 'ACTIVE') openstack.setServerStatus(server.id, 'SHUTOFF');

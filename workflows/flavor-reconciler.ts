@@ -278,7 +278,8 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
       // Flushes asked for meanwhile are served by the drain's own flush (with busy if one asked for it).
       const left = await flushStep(state.takeFlushRequests());
       if (left === 0) return;
-      await sleep(settings.cleanupIntervalSeconds * 1000);
+      // An operator's flush (say `flush --busy` to end the stop now) does not wait for the interval.
+      await condition(() => state.flushRequests.length > 0, settings.cleanupIntervalSeconds * 1000);
     }
   }
 

@@ -7,7 +7,10 @@ import type { GitHubSimulator, SimulatedRunner } from './types';
  * What happens on the runner VMs, simulated: a runner boots, takes a job (a queued one it fits, or one
  * assigned by name), finishes it and deregisters.
  */
-export type Lifecycle = Pick<GitHubSimulator, 'bootRunner' | 'assignJob' | 'finishJob' | 'addRunner' | 'runners'>;
+export type Lifecycle = Pick<
+  GitHubSimulator,
+  'bootRunner' | 'assignJob' | 'finishJob' | 'loseRunner' | 'addRunner' | 'runners'
+>;
 
 export function createLifecycle(state: GitHubState): Lifecycle {
   const { org, runners, jitConfigs, jobs } = state;
@@ -36,6 +39,14 @@ export function createLifecycle(state: GitHubState): Lifecycle {
       const job = jobs.runningOn(runner.id);
       if (job) jobs.complete(job, 'success');
       runner.scope.runners.delete(runner.id);
+    },
+    loseRunner(runnerName: string): void {
+      const runner = runners.all().find((candidate) => candidate.name === runnerName);
+      if (!runner) return;
+      const job = jobs.runningOn(runner.id);
+      if (job) jobs.complete(job, 'failure');
+      runner.status = 'offline';
+      runner.busy = false;
     },
     addRunner({
       name,

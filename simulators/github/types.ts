@@ -124,6 +124,8 @@ export interface GitHubSimulator {
   assignJob(runnerName: string): SimulatedRunner;
   /** The job ended (a queued one taken, if any, completes): a JIT runner is single-use, so it deregisters. */
   finishJob(runnerName: string): void;
+  /** The runner's machine is gone: it goes offline, and the job it ran fails. */
+  loseRunner(runnerName: string): void;
   /** A workflow job waiting for a runner; with pickup 'auto', an idle runner that fits takes it at once. */
   queueJob(request: QueueJobRequest): { id: number; url: string };
   jobs(): SimulatedJob[];

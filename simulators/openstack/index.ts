@@ -70,6 +70,7 @@ export async function startOpenStackSimulator(options: OpenStackSimulatorOptions
     networks: state.networks.map(({ id, name }) => ({ id, name })),
     servers: () => servers.list(),
     onServerActive: (callback) => servers.onActive(callback),
+    onServerDeleted: (callback) => servers.onDeleted(callback),
     setServerStatus(id, status, fault) {
       const record = servers.get(id);
       if (!record) throw new Error(`no server ${id}`);

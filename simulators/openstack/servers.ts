@@ -37,6 +37,7 @@ export class ServerStore {
   readonly #sequenceOf = new Map<string, number>();
   #nextSeq = 1;
   readonly #activeListeners = new Set<(server: SimServer) => void>();
+  readonly #deletedListeners = new Set<(server: SimServer) => void>();
   readonly #boots: BootQueue;
 
   constructor(bootDelayMs: number) {
@@ -60,7 +61,9 @@ export class ServerStore {
   }
 
   delete(id: string): void {
+    const record = this.#records.get(id);
     this.#records.delete(id);
+    if (record) for (const listener of this.#deletedListeners) listener(publicView(record));
   }
 
   /** The servers there are, oldest first. */
@@ -97,6 +100,12 @@ export class ServerStore {
   onActive(callback: (server: SimServer) => void): () => void {
     this.#activeListeners.add(callback);
     return () => this.#activeListeners.delete(callback);
+  }
+
+  /** Called as a server is deleted; returns an unsubscribe function. */
+  onDeleted(callback: (server: SimServer) => void): () => void {
+    this.#deletedListeners.add(callback);
+    return () => this.#deletedListeners.delete(callback);
   }
 
   /** No more boots: the simulator is closing. */

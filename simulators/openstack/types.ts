@@ -101,6 +101,8 @@ export interface OpenStackSimulator {
   servers(): SimServer[];
   /** Called as a server turns ACTIVE; returns an unsubscribe function. */
   onServerActive(callback: (server: SimServer) => void): () => void;
+  /** Called as a server is deleted; returns an unsubscribe function. */
+  onServerDeleted(callback: (server: SimServer) => void): () => void;
   /** ERROR (with a fault message), ACTIVE, SHUTOFF, ...; throws for an unknown id. */
   setServerStatus(id: string, status: string, fault?: string): void;
   /** Every token issued so far stops working (the next call answers 401). */

@@ -131,3 +131,20 @@ describe('logging', () => {
     }
   });
 });
+
+describe('deleteBusyRunners (flush --busy)', () => {
+  test('the VM goes although a job runs on it; the next cleanup tick removes what GitHub kept', async () => {
+    harness = await startFleet();
+    const { cloud } = harness;
+    const candidates = await idleRunners(2);
+    cloud.assignJob('small-1');
+
+    const result = await harness.fleet.deleteBusyRunners({ spec, candidates });
+
+    expect(result.deleted.sort()).toEqual(names('small', 1, 2));
+    expect(vmNames(cloud)).toEqual([]);
+    const tick = await harness.fleet.cleanupRunners({ spec, bootTimeoutSeconds: 600 });
+    expect(tick.runners).toEqual([]);
+    expect(registrationNames(cloud)).toEqual([]);
+  });
+});

@@ -1,0 +1,46 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { flavorReconciler } from '../../workflows';
+import { applySettingsUpdate, flavorWorkflowId } from '../../workflows/definitions';
+import type { FlavorSettingsInput } from '../../workflows/types';
+import { rejectionReason } from '../cli-error';
+import type { CommandContext, ExitCode } from './context';
+
+/**
+ * Brings each flavor's workflow to the file's settings: a flavor without a running workflow gets one
+ * started; a running one gets the `applySettings` update, which continues it as new only when some
+ * setting changed. Applying the same file again changes nothing. Flavors missing from the file are left
+ * alone (`stop` ends them). The file was checked as a whole before this runs, so a bad file changes nothing.
+ */
+export async function apply(context: CommandContext, flavors: FlavorSettingsInput[]): Promise<ExitCode> {
+  let exitCode: ExitCode = 0;
+  for (const settings of flavors) {
+    try {
+      context.print(`${settings.flavor}: ${await applyOne(context, settings)}`);
+    } catch (err) {
+      if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+      context.print(`${settings.flavor}: rejected: ${rejectionReason(err)}`);
+      exitCode = 1;
+    }
+  }
+  return exitCode;
+}
+
+async function applyOne({ client, taskQueue }: CommandContext, settings: FlavorSettingsInput): Promise<string> {
+  const workflowId = flavorWorkflowId(settings.flavor);
+  // Starting first costs one call for a new flavor; a running one answers "already started" (a closed one
+  // is started again, the default reuse policy).
+  try {
+    await client.workflow.start<typeof flavorReconciler>('flavorReconciler', {
+      taskQueue,
+      workflowId,
+      args: [{ settings }],
+    });
+    return 'started';
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const { changed } = await client.workflow.getHandle(workflowId).executeUpdate(applySettingsUpdate, {
+    args: [settings],
+  });
+  return changed.length === 0 ? 'unchanged' : `updated ${changed.join(', ')}`;
+}

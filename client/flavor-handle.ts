@@ -1,0 +1,19 @@
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { flavorReconciler } from '../workflows';
+import { flavorWorkflowId } from '../workflows/definitions';
+import { notRunning } from './cli-error';
+
+export type FlavorHandle = WorkflowHandle<typeof flavorReconciler>;
+
+/** The handle of a flavor's running workflow (its latest run), or notRunning when it is absent or closed. */
+export async function runningFlavor(client: Client, flavor: string): Promise<FlavorHandle> {
+  const handle = client.workflow.getHandle<typeof flavorReconciler>(flavorWorkflowId(flavor));
+  try {
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') throw notRunning(flavor);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw notRunning(flavor);
+    throw err;
+  }
+  return handle;
+}

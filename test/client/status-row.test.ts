@@ -1,0 +1,62 @@
+import { statusRow } from '../../client/status-row';
+import { renderTable } from '../../client/table';
+import type { FlavorState } from '../../workflows/types';
+
+/** The cells that integration tests cannot reach quickly: a failed cleanup (after its retries) and a queue. */
+
+const totals = { created: 0, createFailures: 0, removedByCleanup: 0, deleted: 0, pressureUpdates: 0, cleanupTicks: 1 };
+const state: FlavorState = {
+  flavor: 'small',
+  mode: 'reactive',
+  desired: 3,
+  currentRunners: 2,
+  creationPaused: true,
+  fallbackRunners: 0,
+  minRunners: 0,
+  maxRunners: 5,
+  queue: { size: 4, inFlight: 1, consumers: 3, acknowledged: 7, dropped: 0, duplicates: 0 },
+  lastCleanup: {
+    at: '2025-03-01T10:20:30.456Z',
+    error: 'cloud unavailable',
+    removed: [],
+    created: 0,
+    deleted: [],
+    keptBusy: [],
+    runners: 2,
+  },
+  totals,
+  runs: 1,
+};
+
+test('a reactive flavor shows its queue, a paused creation and the last cleanup error', () => {
+  expect(statusRow(state)).toEqual([
+    'small',
+    'reactive',
+    '-',
+    '3',
+    '2',
+    'yes',
+    '-',
+    '4 waiting, 1 in flight, 3 consumers',
+    '2025-03-01 10:20:30Z error: cloud unavailable',
+  ]);
+});
+
+test('a stream down without a retry scheduled shows as down; a stopping flavor says so', () => {
+  const stream = { connected: false, reconnects: 2 };
+  const row = statusRow({ ...state, mode: 'fallback', queue: undefined, stream, stopping: true });
+  expect(row[1]).toBe('fallback, stopping');
+  expect(row[6]).toBe('down');
+});
+
+test('the table pads every column but the last to its widest cell', () => {
+  expect(
+    renderTable(
+      ['a', 'bb', 'c'],
+      [
+        ['xxx', 'y', 'long last cell'],
+        ['z', 'w', ''],
+      ],
+    ),
+  ).toBe(['a    bb  c', 'xxx  y   long last cell', 'z    w'].join('\n'));
+});
