@@ -1,0 +1,119 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { sendDelivery } from '../../simulators/github';
+import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
+import { buildActivities } from '../../worker/activities';
+import { startJobIntake, type JobIntake } from '../../worker/intake';
+import { flavorWorkflowId, stateQuery } from '../../workflows/definitions';
+import type { FlavorSettingsInput, FlavorState } from '../../workflows/types';
+import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { eventually } from '../support/wait';
+
+/**
+ * Reactive mode end to end: GitHub (simulated) sends signed workflow_job webhooks to the intake, which
+ * signals-with-start the flavor's workflow; its consumers check each job on GitHub, make one runner
+ * per job through the real activities (Nova + JIT), and GitHub's own pickup rule hands the job to it.
+ */
+let env: TestWorkflowEnvironment;
+let cloud: SimulatedCloud;
+let intake: JobIntake;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = uniqueName('reactive-e2e');
+const secret = 'webhook-secret-for-tests';
+const flavor = uniqueName('re');
+const label = `${flavor}-label`;
+const settings: FlavorSettingsInput = {
+  flavor,
+  mode: 'reactive',
+  maxRunners: 3,
+  labels: [label],
+  jobPickupWindowSeconds: 5,
+  cleanupIntervalSeconds: 2,
+  image: 'ubuntu-24.04',
+  openstackFlavor: 'm1.small',
+  network: 'runners-net',
+};
+
+beforeAll(async () => {
+  env = await connectTestEnv();
+  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 200 } });
+  const config = cloud.workerConfig({ address: env.address, namespace: 'default', taskQueue });
+  worker = await createTestWorker(env, { taskQueue, activities: buildActivities(config, env.client) });
+  running = worker.run();
+  const log = { debug() {}, info() {}, warn() {} };
+  intake = await startJobIntake({
+    port: 0,
+    host: '127.0.0.1',
+    secret,
+    flavors: [settings],
+    client: env.client,
+    taskQueue,
+    log,
+  });
+  cloud.github.webhook = { url: intake.url, secret };
+});
+
+afterAll(async () => {
+  await intake?.close();
+  await env?.client.workflow
+    .getHandle(flavorWorkflowId(flavor))
+    .terminate('test over')
+    .catch(() => undefined);
+  worker?.shutdown();
+  await running;
+  await cloud?.close();
+  await env?.teardown();
+});
+
+const handle = () => env.client.workflow.getHandle(flavorWorkflowId(flavor));
+const until = (accept: (s: FlavorState) => boolean, what: string) =>
+  eventually(() => handle().query(stateQuery), accept, { what, timeoutMs: 30_000 });
+const vms = () => cloud.openstack.servers().filter((s) => s.metadata['runner-flavor'] === flavor);
+const jobNamed = (id: number) => cloud.jobs().find((job) => job.id === id)!;
+
+test('a webhook job gets one runner, which picks it up; a redelivery makes no second one', async () => {
+  const { id } = cloud.queueJob({ labels: ['self-hosted', label] });
+  // A redelivery of the same queued event, as from GitHub's "Redeliver" button.
+  const redelivery = cloud.github.workflowJobDelivery(id, secret);
+  expect((await sendDelivery(intake.url, redelivery)).status).toBe(202);
+
+  const state = await until((s) => s.queue?.acknowledged === 1, 'the job acknowledged');
+  expect(state.queue).toMatchObject({ size: 0, dropped: 0, duplicates: 1 });
+  expect(jobNamed(id)).toMatchObject({ status: 'in_progress', runnerName: `${flavor}-0` });
+  expect(vms().map((vm) => vm.name)).toEqual([`${flavor}-0`]);
+
+  // The job ends: the runner deregisters, its VM powers off, and a tick removes it; consumers refill.
+  cloud.finishJobById(id);
+  await eventually(
+    async () => vms().length,
+    (n) => n === 0,
+    { what: 'the VM removed', timeoutMs: 30_000 },
+  );
+  await until((s) => s.currentRunners === 0 && s.queue?.consumers === 3, 'three consumers again');
+});
+
+test('a job another runner already took is acknowledged without a runner', async () => {
+  const before = (await handle().query(stateQuery)).queue!.acknowledged;
+  cloud.github.addRunner({ name: 'someone-elses', labels: [label] });
+  const { id } = cloud.queueJob({ labels: [label] });
+  expect(jobNamed(id)).toMatchObject({ status: 'in_progress', runnerName: 'someone-elses' });
+  await until((s) => s.queue!.acknowledged === before + 1, 'the job acknowledged');
+  expect(vms()).toHaveLength(0);
+  cloud.finishJobById(id);
+});
+
+test('a job with labels no reactive flavor has is not enqueued', async () => {
+  const delivered = cloud.github.stats.webhooks.delivered;
+  const { dropped } = (await handle().query(stateQuery)).queue!;
+  const { id } = cloud.queueJob({ labels: ['self-hosted', 'gpu'] });
+  await eventually(
+    async () => cloud.github.stats.webhooks.delivered,
+    (n) => n > delivered,
+    { what: 'the delivery answered' },
+  );
+  const state = await handle().query(stateQuery);
+  expect(state.queue).toMatchObject({ size: 0, dropped });
+  expect(vms()).toHaveLength(0);
+  expect(jobNamed(id).status).toBe('queued');
+});
