@@ -4,7 +4,7 @@ import { sendDelivery } from '../../simulators/github';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { buildActivities } from '../../worker/activities';
 import { startJobIntake, type JobIntake } from '../../worker/intake';
-import { flavorWorkflowId, stateQuery } from '../../workflows/definitions';
+import { applySettingsUpdate, flavorWorkflowId, stateQuery } from '../../workflows/definitions';
 import type { FlavorSettingsInput, FlavorState } from '../../workflows/types';
 import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
@@ -35,9 +35,15 @@ const settings: FlavorSettingsInput = {
   network: 'runners-net',
 };
 
+/** One flavor per example of the original's rule, each with its own label (the intake routes by labels). */
+const examples = [10, 15, 7, 5, 4].map((quantity, i): FlavorSettingsInput => {
+  const name = `${flavor}-x${i + 1}`;
+  return { ...settings, flavor: name, labels: [`${name}-label`], maxRunners: 10, cleanupIntervalSeconds: 3600 };
+});
+
 beforeAll(async () => {
   env = await connectTestEnv();
-  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 200 } });
+  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 1000 } });
   const config = cloud.workerConfig({ address: env.address, namespace: 'default', taskQueue });
   worker = await createTestWorker(env, { taskQueue, activities: buildActivities(config, env.client) });
   running = worker.run();
@@ -46,7 +52,7 @@ beforeAll(async () => {
     port: 0,
     host: '127.0.0.1',
     secret,
-    flavors: [settings],
+    flavors: [settings, ...examples],
     client: env.client,
     taskQueue,
     log,
@@ -66,10 +72,18 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const handle = () => env.client.workflow.getHandle(flavorWorkflowId(flavor));
-const until = (accept: (s: FlavorState) => boolean, what: string) =>
-  eventually(() => handle().query(stateQuery), accept, { what, timeoutMs: 30_000 });
-const vms = () => cloud.openstack.servers().filter((s) => s.metadata['runner-flavor'] === flavor);
+const handle = (name = flavor) => env.client.workflow.getHandle(flavorWorkflowId(name));
+/** Waits for the flavor's state to pass `accept`; the workflow may not exist until its first webhook. */
+const until = async (accept: (s: FlavorState) => boolean, what: string, name = flavor) =>
+  (await eventually(
+    () =>
+      handle(name)
+        .query(stateQuery)
+        .catch(() => undefined),
+    (state) => state !== undefined && accept(state),
+    { what, timeoutMs: 30_000 },
+  ))!;
+const vms = (name = flavor) => cloud.openstack.servers().filter((s) => s.metadata['runner-flavor'] === name);
 const jobNamed = (id: number) => cloud.jobs().find((job) => job.id === id)!;
 
 test('a webhook job gets one runner, which picks it up; a redelivery makes no second one', async () => {
@@ -116,4 +130,56 @@ test('a job with labels no reactive flavor has is not enqueued', async () => {
   expect(state.queue).toMatchObject({ size: 0, dropped });
   expect(vms()).toHaveLength(0);
   expect(jobNamed(id).status).toBe('queued');
+});
+
+describe('the five examples, on the simulators', () => {
+  /**
+   * Quantity 10 with five runners and five consumers: four runners busy with jobs GitHub gave them,
+   * and a fifth busy too, or (`oneIdle`) idle because its job was cancelled before it booted.
+   */
+  async function fiveAndFive(example: FlavorSettingsInput, oneIdle: boolean) {
+    const name = example.flavor;
+    const jobs = [1, 2, 3, 4, 5].map(() => cloud.queueJob({ labels: example.labels! }).id);
+    if (oneIdle) {
+      await eventually(
+        async () => vms(name).length,
+        (n) => n === 5,
+        { what: 'five VMs', timeoutMs: 30_000 },
+      );
+      cloud.finishJobById(jobs[4], 'cancelled');
+    }
+    await until((s) => s.queue?.acknowledged === 5 && s.queue.consumers === 5, 'five jobs served', name);
+    const busy = oneIdle ? 4 : 5;
+    await eventually(
+      async () => cloud.github.runners().filter((r) => r.name.startsWith(`${name}-`) && r.busy).length,
+      (n) => n === busy,
+      { what: `${busy} busy runners`, timeoutMs: 30_000 },
+    );
+  }
+
+  test.each([
+    ['1. quantity 10: no action', 0, 10, 0, 0, 5],
+    ['2. quantity 15: 5 consumers started', 1, 15, 5, 0, 10],
+    ['3. quantity 7: 3 consumers stopped', 2, 7, -3, 0, 2],
+    ['4. quantity 5: all consumers stopped', 3, 5, -5, 0, 0],
+    ['5. quantity 4: 1 runner removed and all consumers stopped', 4, 4, -5, 1, 0],
+  ])('%s', async (_name, index, quantity, processesDiff, runnersRemoved, consumers) => {
+    const example = examples[index];
+    await fiveAndFive(example, runnersRemoved > 0);
+    const { totals } = await handle(example.flavor).query(stateQuery);
+    // A new setting (the same quantity for example 1) starts a new run, whose first tick reconciles.
+    const changed = { ...example, maxRunners: quantity, jobPickupWindowSeconds: 6 };
+    await handle(example.flavor).executeUpdate(applySettingsUpdate, { args: [changed] });
+    const state = await until((s) => s.totals.cleanupTicks > totals.cleanupTicks, 'a tick', example.flavor);
+    expect(state.lastCleanup?.reactive).toEqual({
+      processesDiff,
+      metricStats: {
+        runnersRemoved,
+        consumersStarted: Math.max(processesDiff, 0),
+        consumersStopped: Math.max(-processesDiff, 0),
+      },
+    });
+    expect(state.queue?.consumers).toBe(consumers);
+    expect(vms(example.flavor)).toHaveLength(5 - runnersRemoved);
+  });
 });
