@@ -46,18 +46,14 @@ function inputOf(command: string): unknown {
   return JSON.parse(match[1] ?? match[2]);
 }
 
-/** The recipes name the task queue `runner-autoscaler`: the harness's worker serves that one. */
-class RecipesHarness extends FlavorHarness {
-  readonly taskQueue = 'runner-autoscaler';
-}
-
 const WORKFLOW_ID = 'flavor-small';
 let env: TestWorkflowEnvironment;
-let harness: RecipesHarness;
+let harness: FlavorHarness;
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  harness = new RecipesHarness(env);
+  // The recipes name the task queue `runner-autoscaler`: the harness's worker serves that one.
+  harness = new FlavorHarness(env, 'runner-autoscaler');
   // The recipe's flavor is in planner mode: a pressure of 0 lets minRunners decide.
   harness.planner.set('small', 0);
   await harness.start();

@@ -20,11 +20,14 @@ export class FlavorHarness {
   readonly fleets = new Map<string, FakeFleet>();
   readonly jobs = new FakeJobs();
   readonly handles: WorkflowHandle<typeof flavorReconciler>[] = [];
-  readonly taskQueue = uniqueName('flavor-tests');
   private worker?: Worker;
   private running?: Promise<void>;
 
-  constructor(readonly env: TestWorkflowEnvironment) {}
+  /** A unique task queue by default, so test files never share a worker. */
+  constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly taskQueue = uniqueName('flavor-tests'),
+  ) {}
 
   get client(): WorkflowClient {
     return this.env.client.workflow;
