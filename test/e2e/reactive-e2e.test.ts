@@ -36,7 +36,7 @@ const settings: FlavorSettingsInput = {
 };
 
 /** One flavor per example of the original's rule, each with its own label (the intake routes by labels). */
-const examples = [10, 15, 7, 5, 4].map((quantity, i): FlavorSettingsInput => {
+const examples = Array.from({ length: 5 }, (_, i): FlavorSettingsInput => {
   const name = `${flavor}-x${i + 1}`;
   return { ...settings, flavor: name, labels: [`${name}-label`], maxRunners: 10, cleanupIntervalSeconds: 3600 };
 });
