@@ -48,6 +48,8 @@ export interface PlannerFaults {
   malformedKinds: MalformedKind[];
   /** Keep streams open but write nothing, re-sends included; new streams get their head and nothing more. */
   stall: boolean;
+  /** Error answers quote the request's Authorization header back, as a careless gateway does. */
+  echoAuthorization?: boolean;
 }
 
 export interface StreamRecord {
@@ -80,6 +82,11 @@ export interface PlannerSimulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * Observer for benchmarks, off by default: called with Date.now() after each value line is handed to a
+   * stream (its head, a change or a re-send), once per open stream of the flavor.
+   */
+  onLineWritten?: (flavor: string, pressure: number, at: number) => void;
 }
 
 export interface PlannerSimulator {
@@ -184,6 +191,7 @@ export async function startPlannerSimulator(options: PlannerSimulatorOptions = {
     if (faults.stall || !stream.open || value === undefined) return;
     const line = JSON.stringify({ [stream.record.flavor]: value });
     writeLine(stream, line);
+    options.onLineWritten?.(stream.record.flavor, value, Date.now());
     stream.valueLinesSinceOdd += 1;
     if (faults.malformedEvery !== undefined && stream.valueLinesSinceOdd >= faults.malformedEvery) {
       stream.valueLinesSinceOdd = 0;
@@ -228,7 +236,8 @@ export async function startPlannerSimulator(options: PlannerSimulatorOptions = {
       if (res.destroyed) return;
     }
     if (faults.status !== undefined) {
-      return answerApi(res, faults.status, { error: `injected status ${faults.status}` });
+      const echo = faults.echoAuthorization ? { authorization: req.headers.authorization } : {};
+      return answerApi(res, faults.status, { error: `injected status ${faults.status}`, ...echo });
     }
     if (streaming && Math.random() < faults.errorRate) return answerApi(res, 503, { error: 'injected error' });
     if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
@@ -348,6 +357,7 @@ const FAULT_CHECKS: Record<keyof PlannerFaults, (value: unknown) => boolean> = {
   malformedKinds: (value) =>
     Array.isArray(value) && value.every((kind) => MALFORMED_KINDS.includes(kind as MalformedKind)),
   stall: (value) => typeof value === 'boolean',
+  echoAuthorization: (value) => value === null || typeof value === 'boolean',
 };
 
 /** Applies a JSON patch of faults all or nothing; null turns an optional fault off. */

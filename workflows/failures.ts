@@ -1,3 +1,4 @@
+import { TimeoutType } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, TemporalFailure, TimeoutFailure } from '@temporalio/workflow';
 
 /** The innermost failure of an activity error: the application failure or timeout that caused it. */
@@ -20,4 +21,13 @@ export function describeFailure(err: unknown): string {
   if (cause instanceof ApplicationFailure && cause.type) return `${cause.type}: ${cause.message}`;
   if (cause instanceof TemporalFailure || cause instanceof Error) return cause.message;
   return String(cause);
+}
+
+/**
+ * An activity whose heartbeats stopped: its worker died or hung (the stream activity heartbeats on its
+ * own timer whatever the planner does; a silent planner is a PlannerUnavailable failure instead).
+ */
+export function heartbeatLost(err: unknown): boolean {
+  const cause = rootCause(err);
+  return cause instanceof TimeoutFailure && cause.timeoutType === TimeoutType.HEARTBEAT;
 }

@@ -35,7 +35,7 @@ import {
   setFallbackRunnersUpdate,
   stateQuery,
 } from './definitions';
-import { describeFailure, failureType } from './failures';
+import { describeFailure, failureType, heartbeatLost } from './failures';
 import { checkJobMessage, reconcileReactive } from './reactive';
 import { ReconcilerState } from './reconciler-state';
 import { changedSettings, checkNewSettings, InvalidSettingsError, resolveSettings } from './settings';
@@ -309,6 +309,11 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
         continue;
       } catch (err) {
         if (CancellationScope.current().consideredCancelled) throw err;
+        // Its worker crashed (heartbeats stopped): not a planner outage either. Same handover, no fallback.
+        if (heartbeatLost(err)) {
+          state.recordStreamHandover('the stream worker stopped heartbeating', now());
+          continue;
+        }
         error = describeFailure(err);
         const type = failureType(err);
         permanent = type === PlannerFailure.unauthorized || type === PlannerFailure.flavorNotFound;

@@ -106,7 +106,7 @@ export function launchDevServer(cliPath: string, settings: DevServerSettings): D
     async stop() {
       stopping = true;
       if (!signalGroup(child, 'SIGTERM')) return;
-      const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false)]);
+      const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false, { ref: false })]);
       if (!stopped) {
         signalGroup(child, 'SIGKILL');
         await exited;
