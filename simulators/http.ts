@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -46,6 +47,8 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
 
 /** Waits ms; false when the signal aborted the wait (the simulator is closing). */
 export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  // Every injected delay in flight listens on the simulator's one closing signal: hundreds at a burst.
+  setMaxListeners(0, signal);
   return sleep(ms, true, { signal }).catch(() => false);
 }
 

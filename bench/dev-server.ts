@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { checkCanStart, devServerAddress, launchDevServer } from '../worker/embedded/dev-server';
+
+export interface BenchDevServer {
+  address: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A fresh Temporal dev server for one benchmark case, on free ports and a throw-away database: no case
+ * inherits workflows, timers or history from another, at the price of a few seconds' start each.
+ */
+export async function startBenchDevServer(): Promise<BenchDevServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-temporal-'));
+  const settings = { port: await freePort(), uiPort: await freePort(), dbFile: path.join(dir, 'dev.db') };
+  const server = launchDevServer(await checkCanStart(settings), settings);
+  try {
+    await server.ready;
+  } catch (err) {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    address: devServerAddress(settings.port),
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A port the kernel says is free now (another process could take it before the server binds it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}

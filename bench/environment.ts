@@ -1,0 +1,49 @@
+import { Client, Connection } from '@temporalio/client';
+import { startSimulatedCloud, type SimulatedCloud } from '../simulators/cloud';
+import type { OpenStackSimulatorOptions } from '../simulators/openstack';
+import type { PlannerSimulatorOptions } from '../simulators/planner';
+import { startBenchDevServer } from './dev-server';
+import { startWorkerChild, type WorkerChild } from './worker-child';
+
+export const TASK_QUEUE = 'bench';
+
+export interface BenchEnvironment {
+  cloud: SimulatedCloud;
+  client: Client;
+  worker: WorkerChild;
+  /** Date.now() when the worker process was forked. */
+  workerStartedAt: number;
+  close(): Promise<void>;
+}
+
+/**
+ * One benchmark case: a fresh Temporal dev server, the simulated cloud in this process, and the real
+ * worker in a child process pointed at both. This process drives the planner and reads the simulators'
+ * clocks and counters; the worker's resources are measured apart from them.
+ */
+export async function startEnvironment(
+  options: { planner?: PlannerSimulatorOptions; openstack?: OpenStackSimulatorOptions } = {},
+): Promise<BenchEnvironment> {
+  const stops: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => console.error('teardown:', err));
+  };
+  try {
+    const server = await startBenchDevServer();
+    stops.push(() => server.stop());
+    const cloud = await startSimulatedCloud(options);
+    stops.push(() => cloud.close());
+    const connection = await Connection.connect({ address: server.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: 'default' });
+    const workerStartedAt = Date.now();
+    const worker = await startWorkerChild(
+      cloud.workerConfig({ address: server.address, namespace: 'default', taskQueue: TASK_QUEUE }),
+    );
+    stops.push(() => worker.stop());
+    return { cloud, client, worker, workerStartedAt, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

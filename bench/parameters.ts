@@ -1,0 +1,29 @@
+/** Sizes of the benchmarks, from the environment so that development runs can be small. */
+
+function positive(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${text}`);
+  return value;
+}
+
+export const parameters = {
+  /** Pressure changes per latency measurement (BENCH_CHANGES, default 500). */
+  changes: () => Math.round(positive('BENCH_CHANGES', 500)),
+  /** Flavor counts of the scale benchmark (BENCH_SCALE, default 100,500,1000). */
+  scale: () =>
+    (process.env.BENCH_SCALE ?? '100,500,1000').split(',').map((text) => {
+      const value = Number(text);
+      if (!Number.isInteger(value) || value <= 0) throw new Error(`BENCH_SCALE: not a flavor count: ${text}`);
+      return value;
+    }),
+  /** The burst's pressure (BENCH_BURST, default 200). */
+  burst: () => Math.round(positive('BENCH_BURST', 200)),
+  /** Length of the economy's steady state (BENCH_ECONOMY_SECONDS, default 600). */
+  economySeconds: () => positive('BENCH_ECONOMY_SECONDS', 600),
+  /** The baseline poller's interval, run for real (BENCH_BASELINE_SECONDS, default 5). */
+  baselineSeconds: () => positive('BENCH_BASELINE_SECONDS', 5),
+  /** The original's reconcile interval, for the computed baseline (BENCH_ORIGINAL_SECONDS, default 300). */
+  originalSeconds: () => positive('BENCH_ORIGINAL_SECONDS', 300),
+};

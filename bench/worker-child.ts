@@ -1,0 +1,108 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { WorkerConfig } from '../worker/config/load';
+import type { ProcessSample, WindowReport } from './process-monitor';
+
+export type ParentMessage = { type: 'mark' } | { type: 'report' } | { type: 'stop' };
+export type ChildMessage =
+  { type: 'ready' } | { type: 'sample'; sample: ProcessSample } | { type: 'report'; report: WindowReport };
+
+export interface WorkerChild {
+  pid: number;
+  /** Every sample the worker sent, oldest first. */
+  samples: ProcessSample[];
+  /** Starts a measurement window in the worker (delay histogram, ELU and max RSS start afresh). */
+  mark(): void;
+  /** The worker's figures for the window since the last mark. */
+  report(): Promise<WindowReport>;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 30_000;
+/** Variables of the parent's environment that would configure the worker behind the benchmark's back. */
+const CONFIG_PREFIXES = ['OS_', 'GITHUB_', 'PLANNER_', 'TEMPORAL_', 'RUNNER_AUTOSCALER_'];
+
+/** Forks bench/worker-process.ts with `config` as environment variables, and waits until its worker runs. */
+export async function startWorkerChild(config: WorkerConfig): Promise<WorkerChild> {
+  const child = fork(require.resolve('./worker-process.ts'), [], {
+    execArgv: ['-r', '@swc-node/register'],
+    env: workerEnvironment(config),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const samples: ProcessSample[] = [];
+  const reports: ((report: WindowReport) => void)[] = [];
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(`the worker process exited (${signal ?? code})`)),
+  );
+  const ready = new Promise<void>((resolve) => {
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'ready') resolve();
+      if (message.type === 'sample') samples.push(message.sample);
+      if (message.type === 'report') reports.shift()?.(message.report);
+    });
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the worker process did not start in time')), READY_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([ready, exited.then((how) => Promise.reject(new Error(how))), timeout]);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  const send = (message: ParentMessage) => child.send(message);
+  return {
+    pid: child.pid ?? 0,
+    samples,
+    mark: () => send({ type: 'mark' }),
+    report: () =>
+      new Promise<WindowReport>((resolve, reject) => {
+        reports.push(resolve);
+        send({ type: 'report' });
+        void exited.then((how) => reject(new Error(how)));
+      }),
+    stop: () => stopChild(child, exited, send),
+  };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<string>, send: (m: ParentMessage) => void) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  send({ type: 'stop' });
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The configuration as the variables a deployment would set (see worker/config/load.ts and OS_*). */
+function workerEnvironment(config: WorkerConfig): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([name]) => !CONFIG_PREFIXES.some((p) => name.startsWith(p)));
+  const { credentials } = config.openstack;
+  if (credentials.authType !== 'password') throw new Error('the benchmark passes password credentials only');
+  if (config.github.auth.kind !== 'token' || !('org' in config.github.scope)) {
+    throw new Error('the benchmark passes a GitHub token and an organisation only');
+  }
+  const variables: Record<string, string | undefined> = {
+    RUNNER_AUTOSCALER_MANAGER_ID: config.managerId,
+    TEMPORAL_ADDRESS: config.temporal.address,
+    TEMPORAL_NAMESPACE: config.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+    PLANNER_URL: config.planner?.url,
+    PLANNER_TOKEN: config.planner?.token,
+    GITHUB_API_URL: config.github.baseUrl,
+    GITHUB_ORG: config.github.scope.org,
+    GITHUB_TOKEN: config.github.auth.token,
+    OS_AUTH_URL: credentials.authUrl,
+    OS_REGION_NAME: credentials.region,
+    OS_INTERFACE: credentials.interface,
+    OS_USERNAME: credentials.user.name,
+    OS_USER_DOMAIN_NAME: credentials.user.domainName,
+    OS_PASSWORD: credentials.password.reveal(),
+    OS_PROJECT_NAME: credentials.project.name,
+    OS_PROJECT_DOMAIN_NAME: credentials.project.domainName,
+  };
+  const defined = Object.entries(variables).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return Object.fromEntries([...inherited, ...defined]);
+}

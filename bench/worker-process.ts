@@ -1,0 +1,41 @@
+/**
+ * The worker under benchmark, as its own process so that its RSS and event loop are its own: the real
+ * worker (runWorker + buildActivities) configured from the environment, exactly as a deployment reads
+ * it. It reports to its parent over IPC (see worker-child.ts): 'ready', a sample every second, and a
+ * window report when asked; 'stop' shuts it down gracefully.
+ */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { buildActivities } from '../worker/activities';
+import { loadWorkerConfig } from '../worker/config/load';
+import { runWorker } from '../worker/run-worker';
+import { startProcessMonitor } from './process-monitor';
+import type { ChildMessage, ParentMessage } from './worker-child';
+
+const SAMPLE_INTERVAL_MS = 1000;
+
+async function main(): Promise<void> {
+  const send = (message: ChildMessage) => process.send?.(message);
+  const config = loadWorkerConfig({ env: process.env });
+  // Warnings and errors only: the benchmark's own output stays readable, and logging costs little CPU.
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const monitor = startProcessMonitor(SAMPLE_INTERVAL_MS, (sample) => send({ type: 'sample', sample }));
+  const running = await runWorker(config, (client) => buildActivities(config, client));
+  running.done.catch((err: unknown) => {
+    console.error('worker failed:', err);
+    process.exit(1);
+  });
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'mark') monitor.mark();
+    if (message.type === 'report') send({ type: 'report', report: monitor.report() });
+    if (message.type === 'stop') {
+      monitor.stop();
+      void running.close().then(() => process.exit(0));
+    }
+  });
+  send({ type: 'ready' });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
