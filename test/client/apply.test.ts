@@ -1,24 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { flavorWorkflowId } from '../../workflows/definitions';
-import { FlavorHarness } from '../support/flavor-harness';
-import { connectTestEnv, uniqueName } from '../support/temporal';
+import { useFlavorHarness } from '../support/flavor-harness';
+import { uniqueName } from '../support/temporal';
 import { cliOf, writeFlavorsFile } from './support';
 
-let env: TestWorkflowEnvironment;
-let harness: FlavorHarness;
+const harness = useFlavorHarness();
 let cli: ReturnType<typeof cliOf>;
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  harness = new FlavorHarness(env);
-  await harness.start();
+beforeAll(() => {
   cli = cliOf(harness);
-});
-
-afterAll(async () => {
-  await harness?.stop();
-  await env?.teardown();
 });
 
 /** Fresh flavor names, whose workflows the harness terminates at the end. */

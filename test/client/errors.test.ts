@@ -1,27 +1,15 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { FlavorHarness } from '../support/flavor-harness';
-import { connectTestEnv } from '../support/temporal';
+import { useFlavorHarness } from '../support/flavor-harness';
 import { cliOf, runCli } from './support';
 
-let env: TestWorkflowEnvironment;
-let harness: FlavorHarness;
+const harness = useFlavorHarness();
 let cli: ReturnType<typeof cliOf>;
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  harness = new FlavorHarness(env);
-  await harness.start();
+beforeAll(() => {
   cli = cliOf(harness);
-});
-
-afterAll(async () => {
-  await harness?.stop();
-  await env?.teardown();
 });
 
 describe('a flavor without a running workflow', () => {
@@ -84,7 +72,9 @@ describe('an unreachable Temporal', () => {
   });
 
   test('a TLS file that cannot be read is named, exit 2', async () => {
-    const result = await runCli(['status', '--address', env.address], { TEMPORAL_TLS_CA: '/nonexistent/ca.pem' });
+    const result = await runCli(['status', '--address', harness.env.address], {
+      TEMPORAL_TLS_CA: '/nonexistent/ca.pem',
+    });
     expect(result).toMatchObject({ code: 2, stderr: 'cannot read TEMPORAL_TLS_CA file /nonexistent/ca.pem: ENOENT\n' });
   });
 });

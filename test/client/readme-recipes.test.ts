@@ -1,12 +1,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { temporalCliPath } from '../../worker/temporal-cli';
 import { FlavorHarness } from '../support/flavor-harness';
-import { connectTestEnv } from '../support/temporal';
 import { eventually } from '../support/wait';
 import { cleanEnv } from './support';
 
@@ -47,13 +45,10 @@ function inputOf(command: string): unknown {
 }
 
 const WORKFLOW_ID = 'flavor-small';
-let env: TestWorkflowEnvironment;
-let harness: FlavorHarness;
+// The recipes name the task queue `runner-autoscaler`: the harness's worker serves that one.
+const harness = new FlavorHarness('runner-autoscaler');
 
 beforeAll(async () => {
-  env = await connectTestEnv();
-  // The recipes name the task queue `runner-autoscaler`: the harness's worker serves that one.
-  harness = new FlavorHarness(env, 'runner-autoscaler');
   // The recipe's flavor is in planner mode: a pressure of 0 lets minRunners decide.
   harness.planner.set('small', 0);
   await harness.start();
@@ -67,10 +62,7 @@ beforeAll(async () => {
   harness.handles.push(harness.client.getHandle(WORKFLOW_ID));
 });
 
-afterAll(async () => {
-  await harness?.stop();
-  await env?.teardown();
-});
+afterAll(() => harness.stop());
 
 /** `key: value` in the temporal CLI's text output, which prints JSON for a query and Go maps for an update. */
 const field = (key: string, value: string) => new RegExp(`"?${key}"?:\\s*${value}(?!\\w)`);
@@ -149,7 +141,7 @@ test('every temporal CLI recipe of the README runs as written and does what it s
   const shellEnv = {
     ...cleanEnv(),
     PATH: `${path.dirname(cli)}${path.delimiter}${process.env.PATH}`,
-    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_ADDRESS: harness.env.address,
   };
   const used = new Set<RegExp>();
   for (const recipe of recipes) {

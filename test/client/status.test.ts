@@ -1,23 +1,11 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { FlavorHarness } from '../support/flavor-harness';
-import { connectTestEnv } from '../support/temporal';
+import { useFlavorHarness } from '../support/flavor-harness';
 import { eventually } from '../support/wait';
 import { cliOf } from './support';
 
-let env: TestWorkflowEnvironment;
-let harness: FlavorHarness;
+const harness = useFlavorHarness();
 let cli: ReturnType<typeof cliOf>;
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  harness = new FlavorHarness(env);
-  await harness.start();
+beforeAll(() => {
   cli = cliOf(harness);
-});
-
-afterAll(async () => {
-  await harness?.stop();
-  await env?.teardown();
 });
 
 const noTicks = { cleanupIntervalSeconds: 3600 };
@@ -44,7 +32,7 @@ test('status shows every running flavor of the task queue as a table, or as JSON
   // `status` lists through visibility, which follows a start by a moment.
   const query = `TaskQueue = '${harness.taskQueue}' AND ExecutionStatus = 'Running'`;
   await eventually(
-    async () => (await env.client.workflow.count(query)).count,
+    async () => (await harness.env.client.workflow.count(query)).count,
     (count) => count === flavors.length,
     { what: 'the flavors in visibility' },
   );

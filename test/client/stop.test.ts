@@ -1,23 +1,11 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { FlavorHarness } from '../support/flavor-harness';
-import { connectTestEnv } from '../support/temporal';
+import { useFlavorHarness } from '../support/flavor-harness';
 import { eventually } from '../support/wait';
 import { cliOf, harnessFlags, startCli } from './support';
 
-let env: TestWorkflowEnvironment;
-let harness: FlavorHarness;
+const harness = useFlavorHarness();
 let cli: ReturnType<typeof cliOf>;
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  harness = new FlavorHarness(env);
-  await harness.start();
+beforeAll(() => {
   cli = cliOf(harness);
-});
-
-afterAll(async () => {
-  await harness?.stop();
-  await env?.teardown();
 });
 
 test('stop ends the workflow as cancelled and prints the runners it removed', async () => {

@@ -8,7 +8,7 @@ import type { FlavorReconcilerInput, FlavorState } from '../../workflows/types';
 import { FakeFleet } from './fake-fleet';
 import { FakeJobs } from './fake-jobs';
 import { FakePlanner } from './fake-planner';
-import { createTestWorker, uniqueName } from './temporal';
+import { connectTestEnv, createTestWorker, uniqueName } from './temporal';
 import { eventually } from './wait';
 
 /**
@@ -23,17 +23,23 @@ export class FlavorHarness {
   private worker?: Worker;
   private running?: Promise<void>;
 
+  private connected?: TestWorkflowEnvironment;
+
   /** A unique task queue by default, so test files never share a worker. */
-  constructor(
-    readonly env: TestWorkflowEnvironment,
-    readonly taskQueue = uniqueName('flavor-tests'),
-  ) {}
+  constructor(readonly taskQueue = uniqueName('flavor-tests')) {}
+
+  /** The test server's environment, once `start` has connected it. */
+  get env(): TestWorkflowEnvironment {
+    if (!this.connected) throw new Error('the harness is not started');
+    return this.connected;
+  }
 
   get client(): WorkflowClient {
     return this.env.client.workflow;
   }
 
   async start(): Promise<void> {
+    this.connected ??= await connectTestEnv();
     this.worker = await createTestWorker(this.env, { taskQueue: this.taskQueue, activities: this.activities() });
     this.running = this.worker.run();
   }
@@ -65,6 +71,7 @@ export class FlavorHarness {
     this.worker?.shutdown();
     await this.running;
     for (const handle of this.handles) await handle.terminate('test over').catch(() => undefined);
+    await this.connected?.teardown();
   }
 
   fleet(flavor: string): FakeFleet {
@@ -96,4 +103,15 @@ export class FlavorHarness {
   until(handle: WorkflowHandle, accept: (state: FlavorState) => boolean, what = 'state'): Promise<FlavorState> {
     return eventually(() => this.state(handle), accept, { what });
   }
+}
+
+/**
+ * The harness of one test file: its worker up before the first test; worker, workflows and connection
+ * gone after the last.
+ */
+export function useFlavorHarness(taskQueue?: string): FlavorHarness {
+  const harness = new FlavorHarness(taskQueue);
+  beforeAll(() => harness.start());
+  afterAll(() => harness.stop());
+  return harness;
 }

@@ -1,30 +1,17 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { flavorWorkflowId, setFallbackRunnersSignal, setFallbackRunnersUpdate } from '../../workflows/definitions';
 import { temporalCliPath } from '../../worker/temporal-cli';
-import { FlavorHarness } from '../support/flavor-harness';
-import { connectTestEnv, uniqueName } from '../support/temporal';
+import { useFlavorHarness } from '../support/flavor-harness';
+import { uniqueName } from '../support/temporal';
 import { eventually, sleep } from '../support/wait';
 
 /** Ticks that never come during a test, where the test is about the create path. */
 const noTicks = { cleanupIntervalSeconds: 3600 };
 
-let env: TestWorkflowEnvironment;
-let harness: FlavorHarness;
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  harness = new FlavorHarness(env);
-  await harness.start();
-});
-
-afterAll(async () => {
-  await harness?.stop();
-  await env?.teardown();
-});
+const harness = useFlavorHarness();
 
 describe('create path', () => {
   test('a pressure rise creates the difference at once, without listing', async () => {
@@ -257,7 +244,7 @@ describe('operator handles', () => {
     const flavor = uniqueName('cli');
     const workflowId = flavorWorkflowId(flavor);
     const temporal = async (...args: string[]) =>
-      (await promisify(execFile)(cli, [...args, '--address', env.address, '--workflow-id', workflowId])).stdout;
+      (await promisify(execFile)(cli, [...args, '--address', harness.env.address, '--workflow-id', workflowId])).stdout;
     const input = JSON.stringify({ settings: { flavor, maxRunners: 10, cleanupIntervalSeconds: 3600 } });
     await temporal(
       'workflow',

@@ -1,26 +1,12 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { applySettingsUpdate, flushUpdate } from '../../workflows/definitions';
-import { FlavorHarness } from '../support/flavor-harness';
-import { connectTestEnv } from '../support/temporal';
+import { useFlavorHarness } from '../support/flavor-harness';
 import { eventually } from '../support/wait';
 
 /** Ticks that never come during a test, where the test is about one operator action. */
 const noTicks = { cleanupIntervalSeconds: 3600 };
 
-let env: TestWorkflowEnvironment;
-let harness: FlavorHarness;
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  harness = new FlavorHarness(env);
-  await harness.start();
-});
-
-afterAll(async () => {
-  await harness?.stop();
-  await env?.teardown();
-});
+const harness = useFlavorHarness();
 
 describe('applySettings', () => {
   test('the same settings change nothing; a changed field continues as new with it, state carried', async () => {

@@ -1,28 +1,14 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { applySettingsUpdate, jobSignal } from '../../workflows/definitions';
 import type { FlavorSettingsInput } from '../../workflows/types';
-import { FlavorHarness } from '../support/flavor-harness';
-import { connectTestEnv } from '../support/temporal';
+import { useFlavorHarness } from '../support/flavor-harness';
 import { sleep } from '../support/wait';
 
 /**
  * Reactive mode on a real Temporal server with in-memory fleets and jobs (the simulators' version is
  * test/e2e/reactive-e2e.test.ts): consumers, the queue and the reconcile rule.
  */
-let env: TestWorkflowEnvironment;
-let harness: FlavorHarness;
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  harness = new FlavorHarness(env);
-  await harness.start();
-});
-
-afterAll(async () => {
-  await harness?.stop();
-  await env?.teardown();
-});
+const harness = useFlavorHarness();
 
 const reactive = {
   mode: 'reactive' as const,
