@@ -173,12 +173,7 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
   async function cleanupTick(): Promise<void> {
     state.operation = 'cleanup';
     try {
-      const { removed, runners } = await cleanupRunners({
-        spec: settings,
-        bootTimeoutSeconds: settings.bootTimeoutSeconds,
-        desired: state.desired(),
-      });
-      state.recordFleet(runners, removed);
+      const { removed, runners } = await cleanupAndRecount();
       const step = settings.mode === 'reactive' ? await reconcileConsumers(runners) : await converge(runners);
       state.recordCleanup({ at: now(), removed, ...step, runners: state.carried.currentRunners });
     } catch (err) {
@@ -189,6 +184,17 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
       state.operation = undefined;
       state.cleanupDue = false;
     }
+  }
+
+  /** One cleanup pass (stale runners removed) and the count set from its fresh list. */
+  async function cleanupAndRecount() {
+    const result = await cleanupRunners({
+      spec: settings,
+      bootTimeoutSeconds: settings.bootTimeoutSeconds,
+      desired: state.desired(),
+    });
+    state.recordFleet(result.runners, result.removed);
+    return result;
   }
 
   type TickStep = Pick<CleanupReport, 'created' | 'deleted' | 'keptBusy' | 'reactive'>;
@@ -236,12 +242,7 @@ export async function flavorReconciler(input: FlavorReconcilerInput): Promise<vo
     state.operation = 'delete';
     let report: FlushReport;
     try {
-      const { removed, runners } = await cleanupRunners({
-        spec: settings,
-        bootTimeoutSeconds: settings.bootTimeoutSeconds,
-        desired: state.desired(),
-      });
-      state.recordFleet(runners, removed);
+      const { runners } = await cleanupAndRecount();
       const idle = idleOldestFirst(runners);
       const soft = await deleteIdleRunners({ spec: settings, candidates: idle, count: idle.length });
       let deleted = soft.deleted;
