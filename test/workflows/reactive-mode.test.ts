@@ -170,6 +170,23 @@ test('a consumer killed mid-wait gives its job back; the next one makes no secon
   expect(created).toBe(1);
 });
 
+test('an unpicked job is retried with a fresh runner after the backoff, then dropped', async () => {
+  const { handle, fleet } = await harness.startFlavor({
+    ...reactive,
+    maxRunners: 5,
+    jobPickupWindowSeconds: 1,
+    jobRetryInitialSeconds: 1,
+    jobMaxAttempts: 2,
+  });
+  await harness.until(handle, (s) => s.queue?.consumers === 5);
+  queueJob(handle);
+  const state = await harness.until(handle, (s) => s.queue?.dropped === 1, 'the job dropped after two attempts');
+  expect(state.queue).toMatchObject({ size: 0, acknowledged: 0 });
+  // One runner per attempt; the unpicked ones stay until a tick removes idle runners.
+  expect(fleet.callsOf('create').map((call) => call.count)).toEqual([1, 1]);
+  expect(fleet.runners.size).toBe(2);
+});
+
 test('jobs are refused outside reactive mode and while malformed', async () => {
   const { handle } = await harness.startFlavor({ mode: 'static', cleanupIntervalSeconds: 3600 });
   await handle.signal(jobSignal, { jobId: 1, labels: [], url: jobUrl(1) });
