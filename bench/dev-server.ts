@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkCanStart, devServerAddress, launchDevServer } from '../worker/embedded/dev-server';
+import { freePort } from '../worker/ports';
 
 export interface BenchDevServer {
   address: string;
@@ -31,16 +31,4 @@ export async function startBenchDevServer(): Promise<BenchDevServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** A port the kernel says is free now (another process could take it before the server binds it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }

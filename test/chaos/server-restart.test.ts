@@ -1,6 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
@@ -14,6 +13,7 @@ import { measured } from './support/results';
 import { watchSecrets } from './support/secrets';
 import { sizes, timeoutFor } from './support/sizes';
 import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { freePort, portAnswers } from '../../worker/ports';
 
 /**
  * Scenario 2: this test's own Temporal dev server, on a database file, is stopped and started again
@@ -67,7 +67,7 @@ test(
       expect(cloud.planner.stats.connectionsOpen).toBe(2);
 
       await server.stop();
-      expect(await accepts(settings.port)).toBe(false);
+      expect(await portAnswers(settings.port)).toBe(false);
       const [a, b] = flavors;
       cloud.planner.setPressure(a.flavor, 3); // while the server is down: the stream reads it, signalling fails
       await sleep(sizes.serverDownSeconds * 1000);
@@ -110,26 +110,3 @@ test(
     }),
   timeoutFor(60 + sizes.serverDownSeconds),
 );
-
-/** Whether something listens on the port (a plain TCP connect: a gRPC client would keep retrying). */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}

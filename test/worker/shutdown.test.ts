@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { jitConfigFromUserData } from '../../activities/fleet/user-data';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { freePort } from '../../worker/metrics/free-port';
+import { freePort } from '../../worker/ports';
 import type { flavorReconciler } from '../../workflows';
 import { flavorWorkflowId, setFallbackRunnersSignal, stateQuery } from '../../workflows/definitions';
 import type { FlavorState } from '../../workflows/types';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FlavorView } from './observe';
 import type { StartedFlavor } from './flavors';
+import { renderTable } from '../../client/table';
 
 /** The text of the embedded default's terminal: pure functions of what is known, no I/O. */
 
@@ -62,18 +63,11 @@ export function dashboardLines(view: DashboardView): string[] {
     streamText(flavor),
     cleanupText(flavor, view.now),
   ]);
-  const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
   const problems = view.flavors.flatMap(problemLines);
   return [
     `${scenarioText(view)}   ${chartText(view)}`,
     '',
-    line(COLUMNS),
-    ...rows.map(line),
+    ...renderTable(COLUMNS, rows).split('\n'),
     ...(problems.length > 0 ? ['', ...problems] : []),
   ];
 }

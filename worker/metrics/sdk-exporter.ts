@@ -1,5 +1,5 @@
 import type { MetricsExporterConfig } from '@temporalio/worker';
-import { freePort } from './free-port';
+import { freePort } from '../ports';
 
 export interface SdkMetrics {
   /** For `Runtime.install({ telemetryOptions: { metrics } })`. */
