@@ -3,6 +3,7 @@ import type { flavorReconciler } from '../../workflows';
 import { applySettingsUpdate, flavorWorkflowId } from '../../workflows/definitions';
 import type { FlavorSettingsInput } from '../../workflows/types';
 import { rejectionReason } from '../cli-error';
+import { executeUpdateRetrying } from '../update-retry';
 import type { CommandContext, ExitCode } from './context';
 
 /**
@@ -39,8 +40,7 @@ async function applyOne({ client, taskQueue }: CommandContext, settings: FlavorS
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  const { changed } = await client.workflow.getHandle(workflowId).executeUpdate(applySettingsUpdate, {
-    args: [settings],
-  });
+  const handle = client.workflow.getHandle(workflowId);
+  const { changed } = await executeUpdateRetrying(handle, applySettingsUpdate, [settings]);
   return changed.length === 0 ? 'unchanged' : `updated ${changed.join(', ')}`;
 }

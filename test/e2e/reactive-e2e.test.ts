@@ -8,6 +8,7 @@ import { applySettingsUpdate, flavorWorkflowId, stateQuery } from '../../workflo
 import type { FlavorSettingsInput, FlavorState } from '../../workflows/types';
 import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
+import { executeUpdateRetrying } from '../../client/update-retry';
 
 /**
  * Reactive mode end to end: GitHub (simulated) sends signed workflow_job webhooks to the intake, which
@@ -169,7 +170,7 @@ describe('the five examples, on the simulators', () => {
     const { totals } = await handle(example.flavor).query(stateQuery);
     // A new setting (the same quantity for example 1) starts a new run, whose first tick reconciles.
     const changed = { ...example, maxRunners: quantity, jobPickupWindowSeconds: 6 };
-    await handle(example.flavor).executeUpdate(applySettingsUpdate, { args: [changed] });
+    await executeUpdateRetrying(handle(example.flavor), applySettingsUpdate, [changed]);
     const state = await until((s) => s.totals.cleanupTicks > totals.cleanupTicks, 'a tick', example.flavor);
     expect(state.lastCleanup?.reactive).toEqual({
       processesDiff,

@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { executeUpdateRetrying } from '../../client/update-retry';
 import { applySettingsUpdate, jobSignal } from '../../workflows/definitions';
 import type { FlavorSettingsInput } from '../../workflows/types';
 import { useFlavorHarness } from '../support/flavor-harness';
@@ -51,7 +52,7 @@ async function applyQuantity(
 ) {
   const settings: FlavorSettingsInput = { flavor: started.flavor, ...reactive, ...extra, maxRunners: quantity };
   const { runs, totals } = await harness.state(started.handle);
-  await started.handle.executeUpdate(applySettingsUpdate, { args: [settings] });
+  await executeUpdateRetrying(started.handle, applySettingsUpdate, [settings]);
   return harness.until(
     started.handle,
     (s) => s.runs === runs + 1 && s.totals.cleanupTicks > totals.cleanupTicks,
