@@ -77,10 +77,10 @@ export class ConsumerPool {
       queue.finish(job, outcome);
     } catch (err) {
       queue.release(job);
-      if (!isCancellation(err)) {
-        log.warn('consumer failed, job back in the queue', { flavor: settings.flavor, error: describeFailure(err) });
-      }
-      throw err;
+      if (isCancellation(err)) throw err;
+      // A look at GitHub that failed after its retries ends this consumer, not the workflow: the job waits
+      // for the next one, and the next reconcile tops the consumers up.
+      log.warn('consumer failed, job back in the queue', { flavor: settings.flavor, error: describeFailure(err) });
     }
   }
 

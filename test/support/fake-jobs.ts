@@ -8,9 +8,12 @@ import type { CheckJobRequest, CheckJobResult, JobStatus } from '../../activitie
 export class FakeJobs implements JobChecker {
   readonly statuses = new Map<string, JobStatus>();
   readonly checks: string[] = [];
+  /** Looks at these jobs fail, as when GitHub is down. */
+  readonly failing = new Set<string>();
 
   async checkJob({ url }: CheckJobRequest): Promise<CheckJobResult> {
     this.checks.push(url);
+    if (this.failing.has(url)) throw new Error('GitHub unavailable');
     return { status: this.statuses.get(url) ?? 'queued' };
   }
 }

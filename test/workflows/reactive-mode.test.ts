@@ -3,7 +3,7 @@ import { executeUpdateRetrying } from '../../client/update-retry';
 import { applySettingsUpdate, jobSignal } from '../../workflows/definitions';
 import type { FlavorSettingsInput } from '../../workflows/types';
 import { useFlavorHarness } from '../support/flavor-harness';
-import { sleep } from '../support/wait';
+import { eventually, sleep } from '../support/wait';
 
 /**
  * Reactive mode on a real Temporal server with in-memory fleets and jobs (the simulators' version is
@@ -186,6 +186,23 @@ test('an unpicked job is retried with a fresh runner after the backoff, then dro
   // One runner per attempt; the unpicked ones stay until a tick removes idle runners.
   expect(fleet.callsOf('create').map((call) => call.count)).toEqual([1, 1]);
   expect(fleet.runners.size).toBe(2);
+});
+
+test('a consumer whose look at GitHub keeps failing ends; its job waits in the queue for the next', async () => {
+  const { handle, fleet } = await harness.startFlavor({ ...reactive, maxRunners: 2 });
+  await harness.until(handle, (s) => s.queue?.consumers === 2);
+  const jobId = nextJobId++;
+  harness.jobs.failing.add(jobUrl(jobId));
+  await handle.signal(jobSignal, { jobId, labels: ['small'], url: jobUrl(jobId) });
+  // Each consumer gives up after checkJob's four attempts (about 7 s), then the other takes the job.
+  const failed = await eventually(
+    () => harness.state(handle),
+    (s) => s.queue?.consumers === 0,
+    { what: 'both consumers ended', timeoutMs: 60_000 },
+  );
+  expect(failed.queue).toMatchObject({ size: 1, inFlight: 0, dropped: 0 });
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  expect(fleet.callsOf('create')).toHaveLength(0);
 });
 
 test('jobs are refused outside reactive mode and while malformed', async () => {
