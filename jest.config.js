@@ -7,7 +7,7 @@ const withTemporal = process.env.JEST_NO_TEMPORAL !== '1';
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest'] },
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/policy/**/*.test.ts'],
   ...(withTemporal && {
     globalSetup: '<rootDir>/test/setup/global-setup.ts',
     globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

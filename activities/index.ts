@@ -1,4 +1,4 @@
-import type { CheckJobRequest, CheckJobResult, RunnerActivities } from './interfaces';
+import type { CheckJobRequest, CheckJobResult, RunnerActivities } from '../contracts/activities';
 import { createPressureStreamActivity, type PressureSource, type SignalPressure } from './pressure-stream';
 
 /** The runner-lifecycle half of the activities: OpenStack VMs joined with GitHub registrations. */

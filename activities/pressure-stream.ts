@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import { PlannerFailure, type PressureStreamEnd, type PressureStreamRequest } from './interfaces';
-import type { PressureSignal } from '../workflows/definitions';
+import { PlannerFailure, type PressureStreamEnd, type PressureStreamRequest } from '../contracts/activities';
+import type { PressureSignal } from '../contracts/definitions';
 
 /** What the pressure-stream activity needs of a planner client (activities/planner/client.ts). */
 export interface PressureSource {

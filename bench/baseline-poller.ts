@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CreateRunnersRequest, RunnerSpec } from '../activities/interfaces';
+import type { CreateRunnersRequest, RunnerSpec } from '../contracts/activities';
 
 export interface PollerOptions {
   plannerUrl: string;

@@ -1,10 +1,12 @@
 import type { Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mapConcurrent } from '../activities/fleet/concurrency';
-import type { RunnerSpec } from '../activities/interfaces';
-import { flavorWorkflowId, stateQuery } from '../workflows/definitions';
-import type { flavorReconciler } from '../workflows/flavor-reconciler';
-import type { FlavorSettingsInput, FlavorState } from '../workflows/types';
+import type { RunnerSpec } from '../contracts/activities';
+import { flavorWorkflowId } from '../contracts/flavor-workflow';
+import { stateQuery } from '../contracts/definitions';
+import { startFlavor } from '../contracts/start-flavor';
+import type { FlavorSettingsInput } from '../contracts/settings';
+import type { FlavorState } from '../contracts/state';
 
 /** Client calls in flight at once when starting or querying many flavors: enough to be quick, not a storm. */
 const CONCURRENCY = 50;
@@ -40,12 +42,10 @@ export async function startFlavors(
   overrides: Partial<FlavorSettingsInput> = {},
 ): Promise<Map<string, string>> {
   const runIds = await mapConcurrent(flavors, CONCURRENCY, async (flavor) => {
-    const handle = await client.workflow.start<typeof flavorReconciler>('flavorReconciler', {
-      taskQueue,
-      workflowId: flavorWorkflowId(flavor),
-      args: [{ settings: { ...benchSpec(flavor), ...overrides } }],
-    });
-    return [flavor, handle.firstExecutionRunId] as const;
+    const settings = { ...benchSpec(flavor), ...overrides };
+    const { firstRunId } = await startFlavor(client, { taskQueue, settings });
+    if (!firstRunId) throw new Error(`flavor ${flavor} is running already: benchmarks start on a fresh server`);
+    return [flavor, firstRunId] as const;
   });
   return new Map(runIds);
 }

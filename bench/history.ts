@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import { mapConcurrent } from '../activities/fleet/concurrency';
-import { flavorWorkflowId } from '../workflows/definitions';
+import { flavorWorkflowId } from '../contracts/flavor-workflow';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 

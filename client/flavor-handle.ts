@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { flavorReconciler } from '../workflows';
-import { flavorWorkflowId } from '../workflows/definitions';
+import { flavorWorkflowId } from '../contracts/flavor-workflow';
 import { notRunning } from './cli-error';
 
 export type FlavorHandle = WorkflowHandle<typeof flavorReconciler>;

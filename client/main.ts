@@ -12,7 +12,7 @@ import { flush } from './commands/flush';
 import { status } from './commands/status';
 import { stop } from './commands/stop';
 import { connect, connectionSettings } from './connection';
-import { FlavorsFileError, loadFlavorsFile } from './flavors-file';
+import { FlavorsFileError, loadFlavorsFile } from '../contracts/flavors-file';
 import { USAGE } from './usage';
 
 type Run = (context: CommandContext) => Promise<ExitCode>;

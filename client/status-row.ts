@@ -1,4 +1,4 @@
-import type { FlavorState } from '../workflows/types';
+import type { FlavorState } from '../contracts/state';
 
 export const statusHeaders = [
   'flavor',

@@ -3,10 +3,10 @@ import { createActivities } from '../activities';
 import { createRunnerFleet } from '../activities/fleet';
 import { connectGitHub, createGitHubRunnerClient, type GitHubConnection } from '../activities/github/client';
 import { createJobChecker } from '../activities/github/jobs';
-import type { RunnerActivities } from '../activities/interfaces';
+import type { RunnerActivities } from '../contracts/activities';
 import { createOpenStackClient } from '../activities/openstack';
 import { PlannerClient } from '../activities/planner/client';
-import { pressureSignal } from '../workflows/definitions';
+import { pressureSignal } from '../contracts/definitions';
 import type { WorkerConfig } from './config/load';
 
 /** The worker's one GitHub connection: the runner client and the job checker share it, and its rate limit. */

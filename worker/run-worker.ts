@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { RunnerActivities } from '../activities/interfaces';
+import type { RunnerActivities } from '../contracts/activities';
 import type { WorkerConfig } from './config/load';
 import { instrumentActivities } from './metrics/instrument';
 import { pressureObserver } from './metrics/pressure-observer';

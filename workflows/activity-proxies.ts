@@ -1,5 +1,5 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { RunnerActivities } from '../activities/interfaces';
+import type { RunnerActivities } from '../contracts/activities';
 
 /**
  * The pressure stream lives as long as the run: it heartbeats (a dead worker is noticed within 30 s)

@@ -8,9 +8,11 @@
 import { CancellationScope, condition, isCancellation, log, sleep } from '@temporalio/workflow';
 import { checkJob } from './activity-proxies';
 import { describeFailure } from './failures';
-import type { JobQueue, QueuedJob } from './job-queue';
-import { jobRetryDelaySeconds, pickupCheckSeconds, supportsJobLabels } from './reactive';
-import type { FlavorSettings } from './types';
+import type { JobQueue } from './job-queue';
+import type { QueuedJob } from '../contracts/state';
+import { jobRetryDelaySeconds, pickupCheckSeconds } from '../policy/backoff';
+import { supportsJobLabels } from '../policy/reactive';
+import type { FlavorSettings } from '../contracts/settings';
 
 export interface ConsumerDeps {
   settings: FlavorSettings;

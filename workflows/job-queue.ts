@@ -5,28 +5,8 @@
  * name chosen for the attempt under way goes back with it: the next consumer reuses that name, and the
  * create is idempotent by name, so a requeued message never makes a second runner.
  */
-import type { JobMessage } from '../activities/interfaces';
-
-export interface QueuedJob extends JobMessage {
-  /** Attempts whose runner went unpicked so far. */
-  attempts: number;
-  /** The runner made (or being made) for the attempt under way. */
-  runnerName?: string;
-  runnerCreated?: boolean;
-  /** ISO time before which the next attempt must not start (retry backoff). */
-  notBefore?: string;
-  /** The consumer serving it; absent while it waits. Not carried: a new run has no consumers yet. */
-  takenBy?: number;
-}
-
-export interface JobQueueData {
-  jobs: QueuedJob[];
-  /** Ids of jobs that left the queue lately, newest last: a second delivery of one of them is dropped. */
-  recentIds: number[];
-  acknowledged: number;
-  dropped: number;
-  duplicates: number;
-}
+import type { JobMessage } from '../contracts/activities';
+import type { JobQueueData, QueuedJob } from '../contracts/state';
 
 /** How many departed job ids are remembered for de-duplication. */
 const RECENT_IDS = 5000;

@@ -1,42 +1,48 @@
 /**
- * One flavor's state inside its workflow: what the handlers change, what the `state` query shows and
- * what continue-as-new carries. Plain data and arithmetic only; the workflow file tells the story.
+ * One flavor's state inside its workflow: what the handlers and steps change, what the `state` query
+ * shows and what continue-as-new carries. It is the only writer of that state: every change is a
+ * `record…` or `take…` method named for what happened. Decisions are policy's (policy/).
  */
-import { clampDesired, planCreate } from './decisions';
+import type { CreateRunnersResult, RunnerInfo } from '../contracts/activities';
+import type { FlavorSettings, FlavorSettingsInput } from '../contracts/settings';
+import type { CarriedState, CleanupReport, FlavorState, FlushReport, FlushRequest } from '../contracts/state';
+import { runnerName, runnerSeq } from '../contracts/runner-names';
+import { planCreate } from '../policy/converge';
+import { desiredRunners } from '../policy/desired';
 import { emptyJobQueue, JobQueue } from './job-queue';
-import { runnerName, runnerSeq } from './runner-names';
-import type {
-  CarriedState,
-  CleanupReport,
-  FlavorSettings,
-  FlavorSettingsInput,
-  FlavorState,
-  FlushReport,
-  FlushRequest,
-  RejectedInput,
-} from './types';
-import type { CreateRunnersResult, RunnerInfo } from '../activities/interfaces';
 
 export type Operation = NonNullable<FlavorState['operation']>;
 
+/** Settings an `applySettings` update accepted: the run continues as new with them. */
+export interface PendingSettings {
+  input: FlavorSettingsInput;
+  resolved: FlavorSettings;
+}
+
+/** The flush requests served by one flush: busy when any of them asked for it. */
+export interface MergedFlush {
+  busy: boolean;
+  served: number;
+}
+
 export class ReconcilerState {
-  readonly carried: CarriedState;
+  private readonly carried: CarriedState;
   /** Set until the first cleanup tick of a fresh start has listed the fleet (see `needsCreate`). */
   private fleetUnknown: boolean;
-  cleanupDue = true;
-  operation?: Operation;
+  private cleanupDue = true;
+  private operation?: Operation;
   /** The connection whose activity is still running; a signal that arrives after it settled is late. */
   private liveStreamId?: number;
-  /** Settings an `applySettings` update accepted; the run continues as new with them. */
-  pendingSettings?: { input: FlavorSettingsInput; resolved: FlavorSettings };
+  private pending?: PendingSettings;
   /** Set once the workflow was cancelled (`stop`): no more creates; idle runners go, busy ones drain. */
-  stopping = false;
+  private stopping = false;
   /** Flushes asked for and not yet done; a flush serves every request made before it started. */
-  flushRequests: FlushRequest[] = [];
-  flushesDone = 0;
+  private flushRequests: FlushRequest[] = [];
+  private flushesDone = 0;
   /** Runner names consumers asked the main loop to create, and the answers (reactive mode). */
-  runnerRequests: string[] = [];
-  readonly runnerResults = new Map<string, boolean>();
+  private runnerRequests: string[] = [];
+  private readonly runnerResults = new Map<string, boolean>();
+  /** Reactive mode's durable queue; it keeps its own data (workflows/job-queue.ts). */
   readonly jobQueue: JobQueue;
 
   constructor(
@@ -62,19 +68,12 @@ export class ReconcilerState {
     this.jobQueue = new JobQueue(this.carried.jobQueue);
   }
 
-  /** Something for the main loop to do now. */
-  hasWork(): boolean {
-    return this.flushRequests.length > 0 || this.runnerRequests.length > 0 || this.needsCreate() > 0 || this.cleanupDue;
-  }
+  // What the loops read.
 
   /** Undefined while nothing decides it yet: planner mode before the first pressure or failure. */
   desired(): number | undefined {
-    const { minRunners, maxRunners, mode } = this.settings;
-    if (mode === 'reactive') return maxRunners;
-    if (mode === 'static') return clampDesired(0, minRunners, maxRunners);
-    if (this.carried.fallbackActive) return clampDesired(this.carried.fallbackRunners, minRunners, maxRunners);
-    const pressure = this.carried.lastPressure;
-    return pressure === undefined ? undefined : clampDesired(pressure, minRunners, maxRunners);
+    const { lastPressure, fallbackActive, fallbackRunners } = this.carried;
+    return desiredRunners({ settings: this.settings, lastPressure, fallbackActive, fallbackRunners });
   }
 
   /**
@@ -85,6 +84,86 @@ export class ReconcilerState {
     if (this.fleetUnknown || this.stopping || this.settings.mode === 'reactive') return 0;
     return planCreate(this.desired(), this.carried.currentRunners, this.carried.creationPaused);
   }
+
+  /** Something for the main loop to do now. */
+  hasWork(): boolean {
+    return this.hasFlushRequests() || this.hasRunnerRequests() || this.needsCreate() > 0 || this.cleanupDue;
+  }
+
+  hasFlushRequests(): boolean {
+    return this.flushRequests.length > 0;
+  }
+
+  hasRunnerRequests(): boolean {
+    return this.runnerRequests.length > 0;
+  }
+
+  isCleanupDue(): boolean {
+    return this.cleanupDue;
+  }
+
+  isStopping(): boolean {
+    return this.stopping;
+  }
+
+  pendingSettings(): PendingSettings | undefined {
+    return this.pending;
+  }
+
+  currentRunners(): number {
+    return this.carried.currentRunners;
+  }
+
+  /** How many consumers ran when the previous run continued as new (reactive mode). */
+  carriedConsumers(): number {
+    return this.carried.consumers ?? 0;
+  }
+
+  // Operators and inputs.
+
+  recordFallbackRunners(value: number): void {
+    this.carried.fallbackRunners = value;
+  }
+
+  /** The settings the next run would start with: the last accepted new ones, or these. */
+  settingsOfNextRun(): FlavorSettings {
+    return this.pending?.resolved ?? this.settings;
+  }
+
+  recordPendingSettings(input: FlavorSettingsInput, resolved: FlavorSettings): void {
+    this.pending = { input, resolved };
+  }
+
+  /** A flush asked for; answers its ticket (see `isFlushServed`). */
+  recordFlushRequest(request: FlushRequest): number {
+    return this.flushesDone + this.flushRequests.push({ busy: request.busy === true });
+  }
+
+  isFlushServed(ticket: number): boolean {
+    return this.flushesDone >= ticket;
+  }
+
+  lastFlush(): FlushReport | undefined {
+    return this.carried.lastFlush;
+  }
+
+  /** The flush requests to serve now, merged: busy when any asked for it. */
+  takeFlushRequests(): MergedFlush {
+    const served = this.flushRequests.length;
+    const busy = this.flushRequests.some((request) => request.busy === true);
+    this.flushRequests = [];
+    return { busy, served };
+  }
+
+  recordRejected(handler: string, reason: string, now: string): void {
+    this.carried.lastRejected = { at: now, handler, reason };
+  }
+
+  recordStopping(): void {
+    this.stopping = true;
+  }
+
+  // Creates.
 
   /** The next `count` runner names; numbering never goes back, across retries and runs. */
   takeRunnerNames(count: number): string[] {
@@ -98,6 +177,46 @@ export class ReconcilerState {
     this.carried.totals.created += result.created.length;
     this.carried.totals.createFailures += result.failed.length;
     if (result.created.length === 0) this.carried.creationPaused = true;
+  }
+
+  /** A consumer asks for its runner; a killed consumer's request may have been served after it left. */
+  recordRunnerRequest(name: string): void {
+    if (!this.runnerResults.has(name)) this.runnerRequests.push(name);
+  }
+
+  takeRunnerRequests(): string[] {
+    return this.runnerRequests.splice(0);
+  }
+
+  recordRunnerResults(names: string[], created: string[]): void {
+    for (const name of names) this.runnerResults.set(name, created.includes(name));
+  }
+
+  hasRunnerResult(name: string): boolean {
+    return this.runnerResults.has(name);
+  }
+
+  /** Whether the runner asked for exists now; the answer is handed out once. */
+  takeRunnerResult(name: string): boolean {
+    const created = this.runnerResults.get(name) === true;
+    this.runnerResults.delete(name);
+    return created;
+  }
+
+  // Cleanup ticks, soft deletes and flushes.
+
+  recordOperation(operation: Operation | undefined): void {
+    this.operation = operation;
+  }
+
+  /** The cleanup timer fired. */
+  recordCleanupDue(): void {
+    this.cleanupDue = true;
+  }
+
+  /** The tick ran, successfully or not: the next interval starts now. */
+  recordCleanupTickEnded(): void {
+    this.cleanupDue = false;
   }
 
   /**
@@ -114,6 +233,10 @@ export class ReconcilerState {
     }
   }
 
+  recordSoftDelete(deleted: string[]): void {
+    this.carried.currentRunners -= deleted.length;
+  }
+
   recordCleanup(report: CleanupReport): void {
     this.carried.lastCleanup = report;
     this.carried.totals.cleanupTicks += 1;
@@ -124,6 +247,24 @@ export class ReconcilerState {
   recordCleanupFailure(error: string, now: string): void {
     const runners = this.carried.currentRunners;
     this.recordCleanup({ at: now, error, removed: [], created: 0, deleted: [], keptBusy: [], runners });
+  }
+
+  /** A flush done (or failed); `remaining` is the count it left, when it listed the fleet. */
+  recordFlush(report: FlushReport, served: number, remaining?: number): void {
+    if (remaining !== undefined) this.carried.currentRunners = remaining;
+    this.carried.lastFlush = report;
+    this.carried.totals.deleted += report.deleted.length;
+    this.flushesDone += served;
+  }
+
+  // The pressure stream.
+
+  /** A new connection attempt; answers its id. */
+  recordStreamOpened(): number {
+    if (this.carried.streamId > 0) this.carried.stream.reconnects += 1;
+    this.carried.streamId += 1;
+    this.liveStreamId = this.carried.streamId;
+    return this.carried.streamId;
   }
 
   /**
@@ -144,14 +285,6 @@ export class ReconcilerState {
     this.carried.totals.pressureUpdates += 1;
   }
 
-  /** A new connection attempt; answers its id. */
-  openStream(): number {
-    if (this.carried.streamId > 0) this.carried.stream.reconnects += 1;
-    this.carried.streamId += 1;
-    this.liveStreamId = this.carried.streamId;
-    return this.carried.streamId;
-  }
-
   /** The stream failed or ended: fall back and count the failure; answers failures in a row. */
   recordStreamFailure(error: string, now: string): number {
     this.recordStreamHandover(error, now);
@@ -160,39 +293,31 @@ export class ReconcilerState {
     return this.carried.streamFailuresInARow;
   }
 
-  /** The stream's worker shut down: disconnected, but desired stays on the last pressure. */
+  recordReconnectDelay(seconds: number): void {
+    this.carried.stream.retryInSeconds = seconds;
+  }
+
+  /** The stream's worker shut down or died: disconnected, but desired stays on the last pressure. */
   recordStreamHandover(reason: string, now: string): void {
     this.liveStreamId = undefined;
     Object.assign(this.carried.stream, { connected: false, since: now, lastError: reason });
   }
 
+  // Continue-as-new.
+
   /**
-   * What the next run starts from when new settings take over: a changed fallback setting replaces the
-   * operator's last value, and a flavor leaving planner mode leaves its fallback behind.
+   * What the next run starts from: the consumers running now, and, when new settings take over, a
+   * changed fallback setting replaces the operator's last value and a flavor leaving planner mode
+   * leaves its fallback behind.
    */
-  carriedForNewSettings(next: FlavorSettings): CarriedState {
-    if (next.fallbackRunners !== this.settings.fallbackRunners) this.carried.fallbackRunners = next.fallbackRunners;
-    if (next.mode !== 'planner') this.carried.fallbackActive = false;
+  takeCarriedForNextRun(consumers: number): CarriedState {
+    this.carried.consumers = consumers;
+    const next = this.pending?.resolved;
+    if (next && next.fallbackRunners !== this.settings.fallbackRunners) {
+      this.carried.fallbackRunners = next.fallbackRunners;
+    }
+    if (next && next.mode !== 'planner') this.carried.fallbackActive = false;
     return this.carried;
-  }
-
-  /** The flush requests to serve now, merged: busy when any asked for it. */
-  takeFlushRequests(): { busy: boolean; served: number } {
-    const served = this.flushRequests.length;
-    const busy = this.flushRequests.some((request) => request.busy === true);
-    this.flushRequests = [];
-    return { busy, served };
-  }
-
-  recordFlush(report: FlushReport, served: number): void {
-    this.carried.lastFlush = report;
-    this.carried.totals.deleted += report.deleted.length;
-    this.flushesDone += served;
-  }
-
-  reject(handler: string, reason: string, now: string): void {
-    const rejected: RejectedInput = { at: now, handler, reason };
-    this.carried.lastRejected = rejected;
   }
 
   /** The `state` query's answer; `consumers` is how many job consumers run now (reactive mode). */
@@ -200,7 +325,7 @@ export class ReconcilerState {
     const { settings, carried } = this;
     return {
       flavor: settings.flavor,
-      mode: settings.mode === 'planner' && this.carried.fallbackActive ? 'fallback' : settings.mode,
+      mode: settings.mode === 'planner' && carried.fallbackActive ? 'fallback' : settings.mode,
       lastPressure: carried.lastPressure,
       desired: this.desired(),
       currentRunners: carried.currentRunners,

@@ -1,8 +1,8 @@
-import { ownsRunnerName } from '../../workflows/runner-names';
-import type { CleanupRunnersResult, RunnerSpec } from '../interfaces';
+import { ownsRunnerName } from '../../contracts/runner-names';
+import type { CleanupRunnersResult, RunnerSpec } from '../../contracts/activities';
 import { errorMessage, mapConcurrent } from './concurrency';
 import { ownershipMetadata } from './create';
-import { joinFleet, planCleanup, runnerInfo, runnerState, type JoinedRunner } from './join';
+import { joinFleet, planCleanup, runnerInfo, runnerState, type JoinedRunner } from '../../policy/cleanup';
 import type { FleetLog } from './log';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';

@@ -1,4 +1,4 @@
-import type { CreateRunnersResult, RunnerSpec } from '../interfaces';
+import type { CreateRunnersResult, RunnerSpec } from '../../contracts/activities';
 import { errorMessage, mapConcurrent } from './concurrency';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';

@@ -1,4 +1,4 @@
-import type { DeleteBusyRunnersResult, RunnerInfo } from '../interfaces';
+import type { DeleteBusyRunnersResult, RunnerInfo } from '../../contracts/activities';
 import { errorMessage, mapConcurrent } from './concurrency';
 import type { FleetLog } from './log';
 import type { FleetOptions } from './options';

@@ -1,4 +1,4 @@
-import type { DeleteIdleRunnersResult, RunnerInfo } from '../interfaces';
+import type { DeleteIdleRunnersResult, RunnerInfo } from '../../contracts/activities';
 import { removeRunner } from './cleanup';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';

@@ -2,15 +2,10 @@
  * What the runner fleet needs of the OpenStack and GitHub clients. The real clients
  * (activities/openstack, activities/github) satisfy these; so would any other cloud or forge.
  */
+import type { RegisteredRunner as PlannedRegistration, VmServer as PlannedVm } from '../../policy/cleanup';
 
-export interface VmServer {
-  id: string;
-  name: string;
-  /** Nova status: BUILD, ACTIVE, SHUTOFF, ERROR, ... */
-  status: string;
+export interface VmServer extends PlannedVm {
   metadata: Record<string, string>;
-  /** ISO creation time. */
-  created: string;
 }
 
 export interface Compute {
@@ -30,11 +25,7 @@ export interface Compute {
   deleteServer(id: string): Promise<'deleted' | 'gone'>;
 }
 
-export interface RegisteredRunner {
-  id: number;
-  name: string;
-  status: 'online' | 'offline';
-  busy: boolean;
+export interface RegisteredRunner extends PlannedRegistration {
   labels: string[];
 }
 

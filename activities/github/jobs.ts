@@ -1,5 +1,5 @@
 import type { JobChecker } from '..';
-import type { JobStatus } from '../interfaces';
+import type { JobStatus } from '../../contracts/activities';
 import type { GitHubConnection } from './connection';
 import { GitHubApiError } from './errors';
 import { statusOf } from './http-error';

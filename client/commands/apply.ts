@@ -1,7 +1,7 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { flavorReconciler } from '../../workflows';
-import { applySettingsUpdate, flavorWorkflowId } from '../../workflows/definitions';
-import type { FlavorSettingsInput } from '../../workflows/types';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { applySettingsUpdate } from '../../contracts/definitions';
+import { startFlavor } from '../../contracts/start-flavor';
+import type { FlavorSettingsInput } from '../../contracts/settings';
 import { rejectionReason } from '../cli-error';
 import { executeUpdateRetrying } from '../update-retry';
 import type { CommandContext, ExitCode } from './context';
@@ -27,20 +27,10 @@ export async function apply(context: CommandContext, flavors: FlavorSettingsInpu
 }
 
 async function applyOne({ client, taskQueue }: CommandContext, settings: FlavorSettingsInput): Promise<string> {
-  const workflowId = flavorWorkflowId(settings.flavor);
   // Starting first costs one call for a new flavor; a running one answers "already started" (a closed one
   // is started again, the default reuse policy).
-  try {
-    await client.workflow.start<typeof flavorReconciler>('flavorReconciler', {
-      taskQueue,
-      workflowId,
-      args: [{ settings }],
-    });
-    return 'started';
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
-  const handle = client.workflow.getHandle(workflowId);
+  const { handle, started } = await startFlavor(client, { taskQueue, settings });
+  if (started) return 'started';
   const { changed } = await executeUpdateRetrying(handle, applySettingsUpdate, [settings]);
   return changed.length === 0 ? 'unchanged' : `updated ${changed.join(', ')}`;
 }

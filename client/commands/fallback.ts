@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { setFallbackRunnersUpdate } from '../../workflows/definitions';
+import { setFallbackRunnersUpdate } from '../../contracts/definitions';
 import { onRunningFlavor, rejectionReason } from '../cli-error';
 import { runningFlavor } from '../flavor-handle';
 import type { CommandContext, ExitCode } from './context';

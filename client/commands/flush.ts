@@ -1,5 +1,5 @@
-import { flushUpdate } from '../../workflows/definitions';
-import type { FlushReport } from '../../workflows/types';
+import { flushUpdate } from '../../contracts/definitions';
+import type { FlushReport } from '../../contracts/state';
 import { onRunningFlavor } from '../cli-error';
 import { runningFlavor } from '../flavor-handle';
 import type { CommandContext, ExitCode } from './context';

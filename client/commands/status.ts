@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { stateQuery } from '../../workflows/definitions';
-import type { FlavorState } from '../../workflows/types';
+import { stateQuery } from '../../contracts/definitions';
+import { FLAVOR_WORKFLOW_TYPE } from '../../contracts/flavor-workflow';
+import type { FlavorState } from '../../contracts/state';
 import { describeError, onRunningFlavor } from '../cli-error';
 import { runningFlavor } from '../flavor-handle';
 import { statusHeaders, statusRow } from '../status-row';
@@ -33,7 +34,7 @@ export async function status(context: CommandContext, flavor: string | undefined
 }
 
 async function runningFlavorIds({ client, taskQueue }: CommandContext): Promise<string[]> {
-  const query = `WorkflowType = 'flavorReconciler' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`;
+  const query = `WorkflowType = '${FLAVOR_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`;
   const ids: string[] = [];
   for await (const execution of client.workflow.list({ query })) ids.push(execution.workflowId);
   return ids;

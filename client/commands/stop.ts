@@ -1,6 +1,6 @@
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
-import { stateQuery } from '../../workflows/definitions';
-import type { FlushReport } from '../../workflows/types';
+import { stateQuery } from '../../contracts/definitions';
+import type { FlushReport } from '../../contracts/state';
 import { describeError, onRunningFlavor } from '../cli-error';
 import { runningFlavor, type FlavorHandle } from '../flavor-handle';
 import type { CommandContext, ExitCode } from './context';

@@ -1,10 +1,10 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { PlannerFailure } from '../../activities/interfaces';
+import { PlannerFailure } from '../../contracts/activities';
 import { PlannerClient } from '../../activities/planner/client';
 import { createPressureStreamActivity, type SignalPressure } from '../../activities/pressure-stream';
 import { startPlannerSimulator, type PlannerSimulator } from '../../simulators/planner';
-import type { PressureSignal } from '../../workflows/definitions';
+import type { PressureSignal } from '../../contracts/definitions';
 import { eventually } from '../support/wait';
 
 /**

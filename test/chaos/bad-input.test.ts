@@ -3,13 +3,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { MALFORMED_KINDS } from '../../simulators/planner';
-import { describeValue } from '../../workflows/decisions';
+import { describeValue } from '../../policy/input-checks';
 import {
   pressureSignal,
   setFallbackRunnersSignal,
   setFallbackRunnersUpdate,
   stateQuery,
-} from '../../workflows/definitions';
+} from '../../contracts/definitions';
 import { connectTestEnv } from '../support/temporal';
 import { eventually } from '../support/wait';
 import { cloudView, startFlavor, untilState, type FlavorHandle } from './support/flavor';

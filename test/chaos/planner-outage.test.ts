@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { reconnectDelaySeconds } from '../../workflows/decisions';
-import { stateQuery } from '../../workflows/definitions';
+import { reconnectDelaySeconds } from '../../policy/backoff';
+import { stateQuery } from '../../contracts/definitions';
 import { connectTestEnv } from '../support/temporal';
 import { eventually, sleep } from '../support/wait';
 import { cloudView, startFlavor, untilState, type FlavorHandle } from './support/flavor';

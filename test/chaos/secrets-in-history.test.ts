@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomBytes } from 'node:crypto';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { setFallbackRunnersSignal } from '../../workflows/definitions';
+import { setFallbackRunnersSignal } from '../../contracts/definitions';
 import { connectTestEnv, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
 import { cloudView, startFlavor, untilState, type FlavorHandle } from './support/flavor';

@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { stateQuery } from '../../workflows/definitions';
+import { stateQuery } from '../../contracts/definitions';
 import { connectTestEnv, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
 import { cloudView, startFlavor, untilState, type FlavorHandle } from './support/flavor';

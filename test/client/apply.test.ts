@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { flavorWorkflowId } from '../../workflows/definitions';
+import { flavorWorkflowId } from '../../contracts/flavor-workflow';
 import { useFlavorHarness } from '../support/flavor-harness';
 import { uniqueName } from '../support/temporal';
 import { cliOf, writeFlavorsFile } from './support';

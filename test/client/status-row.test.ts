@@ -1,6 +1,6 @@
 import { statusRow } from '../../client/status-row';
 import { renderTable } from '../../client/table';
-import type { FlavorState } from '../../workflows/types';
+import type { FlavorState } from '../../contracts/state';
 
 /** The cells that integration tests cannot reach quickly: a failed cleanup (after its retries) and a queue. */
 

@@ -4,9 +4,9 @@ import type { Worker } from '@temporalio/worker';
 import { jitConfigFromUserData } from '../../activities/fleet/user-data';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { buildActivities } from '../../worker/activities';
-import type { flavorReconciler } from '../../workflows';
-import { flavorWorkflowId, stateQuery } from '../../workflows/definitions';
-import type { FlavorState } from '../../workflows/types';
+import { startFlavor } from '../../contracts/start-flavor';
+import { stateQuery } from '../../contracts/definitions';
+import type { FlavorState } from '../../contracts/state';
 import { historyText } from '../support/history-text';
 import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
@@ -44,21 +44,16 @@ test('pressure 0 → 5 → 2 → 0 gives exactly those VM counts, busy runners u
   const flavor = uniqueName('e2e');
   const vms = () => cloud.openstack.servers().filter((s) => s.metadata['runner-flavor'] === flavor);
   const online = () => cloud.github.runners().filter((r) => r.name.startsWith(`${flavor}-`) && r.status === 'online');
-  const handle = await env.client.workflow.start<typeof flavorReconciler>('flavorReconciler', {
+  const { handle } = await startFlavor(env.client, {
     taskQueue,
-    workflowId: flavorWorkflowId(flavor),
-    args: [
-      {
-        settings: {
-          flavor,
-          cleanupIntervalSeconds: 2,
-          image: 'ubuntu-24.04',
-          openstackFlavor: 'm1.small',
-          network: 'runners-net',
-          labels: ['self-hosted', 'e2e'],
-        },
-      },
-    ],
+    settings: {
+      flavor,
+      cleanupIntervalSeconds: 2,
+      image: 'ubuntu-24.04',
+      openstackFlavor: 'm1.small',
+      network: 'runners-net',
+      labels: ['self-hosted', 'e2e'],
+    },
   });
 
   cloud.planner.setPressure(flavor, 0);

@@ -1,5 +1,5 @@
 import { dashboardLines, headerLines, statusLine, type DashboardView } from '../../worker/embedded/dashboard';
-import type { FlavorState } from '../../workflows/types';
+import type { FlavorState } from '../../contracts/state';
 
 const now = Date.parse('2026-01-01T12:00:30Z');
 

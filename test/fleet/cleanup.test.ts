@@ -1,5 +1,5 @@
 import { createRunnerFleet } from '../../activities/fleet';
-import type { CleanupRunnersResult } from '../../activities/interfaces';
+import type { CleanupRunnersResult } from '../../contracts/activities';
 import {
   GITHUB_LIST,
   NOVA_LIST,

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createRunnerFleet } from '../../activities/fleet';
-import type { RunnerInfo } from '../../activities/interfaces';
+import type { RunnerInfo } from '../../contracts/activities';
 import {
   expectNoSecret,
   names,

@@ -3,7 +3,7 @@ import { ownershipMetadata } from '../../activities/fleet/create';
 import { jitConfigFromUserData } from '../../activities/fleet/user-data';
 import type { RunnerFleet } from '../../activities';
 import { createGitHubRunnerClient, type GitHubRunnerClient } from '../../activities/github/client';
-import type { RunnerSpec } from '../../activities/interfaces';
+import type { RunnerSpec } from '../../contracts/activities';
 import { createOpenStackClient, type NovaClient, type OpenStackClientOptions } from '../../activities/openstack';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import type { OpenStackSimulatorOptions, SimServer } from '../../simulators/openstack';

@@ -1,7 +1,7 @@
 import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { JobMessage } from '../../activities/interfaces';
+import type { JobMessage } from '../../contracts/activities';
 import {
   signedDelivery,
   startGitHubSimulator,
@@ -9,8 +9,8 @@ import {
   type WebhookDelivery,
 } from '../../simulators/github';
 import { startJobIntake, type JobIntake, type JobIntakeOptions } from '../../worker/intake';
-import { flavorWorkflowId } from '../../workflows/definitions';
-import type { FlavorSettingsInput } from '../../workflows/types';
+import { FLAVOR_WORKFLOW_TYPE, flavorWorkflowId } from '../../contracts/flavor-workflow';
+import type { FlavorSettingsInput } from '../../contracts/settings';
 import { historyText } from '../support/history-text';
 import { connectTestEnv, uniqueName } from '../support/temporal';
 
@@ -91,7 +91,7 @@ test('a queued job is signalled with start to its flavor’s workflow (202), wit
 
   const handle = handleOf(small);
   const described = await handle.describe();
-  expect(described).toMatchObject({ type: 'flavorReconciler', taskQueue, status: { name: 'RUNNING' } });
+  expect(described).toMatchObject({ type: FLAVOR_WORKFLOW_TYPE, taskQueue, status: { name: 'RUNNING' } });
   expect(await jobSignals(handle)).toEqual([job]);
   const events = (await handle.fetchHistory()).events ?? [];
   const input = events[0].workflowExecutionStartedEventAttributes?.input?.payloads?.[0];

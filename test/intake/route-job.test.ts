@@ -1,5 +1,5 @@
 import { routeJob } from '../../worker/intake/route-job';
-import { resolveSettings } from '../../workflows/settings';
+import { resolveSettings } from '../../contracts/settings';
 
 /** Which flavor a job's labels go to: the first reactive one whose runners would carry them all. */
 const flavors = [

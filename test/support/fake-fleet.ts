@@ -7,7 +7,7 @@ import type {
   DeleteIdleRunnersRequest,
   DeleteIdleRunnersResult,
   RunnerState,
-} from '../../activities/interfaces';
+} from '../../contracts/activities';
 import type { RunnerFleet } from '../../activities';
 
 /**

@@ -1,5 +1,5 @@
 import type { JobChecker } from '../../activities';
-import type { CheckJobRequest, CheckJobResult, JobStatus } from '../../activities/interfaces';
+import type { CheckJobRequest, CheckJobResult, JobStatus } from '../../contracts/activities';
 
 /**
  * GitHub's jobs for workflow tests of the reactive mode: a job is queued until the test says

@@ -2,9 +2,10 @@ import { WorkflowClient, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, type RunnerFleet } from '../../activities';
-import { pressureSignal, flavorWorkflowId, stateQuery } from '../../workflows/definitions';
-import type { flavorReconciler } from '../../workflows';
-import type { FlavorReconcilerInput, FlavorState } from '../../workflows/types';
+import { pressureSignal, stateQuery } from '../../contracts/definitions';
+import type { FlavorReconcilerInput, FlavorWorkflow } from '../../contracts/flavor-workflow';
+import { startFlavor } from '../../contracts/start-flavor';
+import type { FlavorState } from '../../contracts/state';
 import { FakeFleet } from './fake-fleet';
 import { FakeJobs } from './fake-jobs';
 import { FakePlanner } from './fake-planner';
@@ -19,7 +20,7 @@ export class FlavorHarness {
   readonly planner = new FakePlanner();
   readonly fleets = new Map<string, FakeFleet>();
   readonly jobs = new FakeJobs();
-  readonly handles: WorkflowHandle<typeof flavorReconciler>[] = [];
+  readonly handles: WorkflowHandle<FlavorWorkflow>[] = [];
   private worker?: Worker;
   private running?: Promise<void>;
 
@@ -86,10 +87,10 @@ export class FlavorHarness {
     carried?: FlavorReconcilerInput['carried'],
   ) {
     const flavor = uniqueName('f');
-    const handle = await this.client.start<typeof flavorReconciler>('flavorReconciler', {
+    const { handle } = await startFlavor(this.env.client, {
       taskQueue: this.taskQueue,
-      workflowId: flavorWorkflowId(flavor),
-      args: [{ settings: { flavor, ...settings }, carried }],
+      settings: { flavor, ...settings },
+      carried,
     });
     this.handles.push(handle);
     return { flavor, handle, fleet: this.fleet(flavor) };

@@ -1,13 +1,16 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type MetricsExporterConfig, type WorkerOptions } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 
-/** The dev server test/setup/global-setup.ts started for this run. */
-export function connectTestEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * The dev server test/setup/global-setup.ts started for this run. `metrics`: where the SDK's own metrics
+ * (and the workflows' metric meter) go, for tests that scrape them.
+ */
+export function connectTestEnv(options: { metrics?: MetricsExporterConfig } = {}): Promise<TestWorkflowEnvironment> {
   const address = process.env.TEMPORAL_TEST_ADDRESS;
   if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is unset: run the tests through jest (test/setup)');
   // Workers log at INFO by default: every state change and expected activity failure. Tests want warnings only.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { metrics: options.metrics } });
   return TestWorkflowEnvironment.createFromExistingServer({ address });
 }
 

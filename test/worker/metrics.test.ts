@@ -7,9 +7,9 @@ import { buildActivities } from '../../worker/activities';
 import { instrumentActivities, reasonLabel } from '../../worker/metrics/instrument';
 import { pressureObserver } from '../../worker/metrics/pressure-observer';
 import { startMetricsServer, type MetricsServer } from '../../worker/metrics/server';
+import { sdkMetricsExporter } from '../../worker/metrics/sdk-exporter';
 import { createWorkerMetrics } from '../../worker/metrics/worker-metrics';
-import type { flavorReconciler } from '../../workflows';
-import { flavorWorkflowId } from '../../workflows/definitions';
+import { startFlavor as startFlavorWorkflow } from '../../contracts/start-flavor';
 import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
 
@@ -28,7 +28,9 @@ const taskQueue = uniqueName('metrics');
 let probe: GitHubConnection;
 
 beforeAll(async () => {
-  env = await connectTestEnv();
+  // The SDK's exporter carries the workflows' own gauge (expected_runners_count), as in the real worker.
+  const sdk = await sdkMetricsExporter();
+  env = await connectTestEnv({ metrics: sdk.telemetry });
   cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 100 } });
   probe = connectGitHub({ auth: { kind: 'token', token: cloud.github.token }, baseUrl: cloud.github.url });
   const metrics = createWorkerMetrics({ github: { api: 'simulator', read: () => probe.rateLimit } });
@@ -44,6 +46,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     registry: metrics.registry,
+    extra: sdk.scrape,
     workerState: () => worker.getState(),
   });
 });
@@ -58,10 +61,28 @@ afterAll(async () => {
 
 const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
 
-/** The value of one series (`name{labels}` exactly as prom-client writes it), or undefined. */
+/**
+ * The value of one series, `name{labels}` as prom-client writes it, or undefined. A series the SDK
+ * writes carries its own labels too (namespace, task queue, workflow type): the asked ones must match.
+ */
 function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+  const wanted = parseSeries(series);
+  const matches = text
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => ({
+      ...parseSeries(line.slice(0, line.lastIndexOf(' '))),
+      value: line.slice(line.lastIndexOf(' ') + 1),
+    }))
+    .filter(({ name, labels }) => name === wanted.name && wanted.labels.every((label) => labels.includes(label)));
+  if (matches.length > 1) throw new Error(`${series} matches ${matches.length} series`);
+  return matches[0] && Number(matches[0].value);
+}
+
+function parseSeries(series: string): { name: string; labels: string[] } {
+  const brace = series.indexOf('{');
+  if (brace < 0) return { name: series, labels: [] };
+  return { name: series.slice(0, brace), labels: series.slice(brace + 1, -1).split(/,(?=[a-zA-Z_]+=")/) };
 }
 
 const until = (what: string, accept: (text: string) => boolean) =>
@@ -69,22 +90,18 @@ const until = (what: string, accept: (text: string) => boolean) =>
 
 async function startFlavor(flavor: string, pressure: number) {
   cloud.planner.setPressure(flavor, pressure);
-  return env.client.workflow.start<typeof flavorReconciler>('flavorReconciler', {
+  const { handle } = await startFlavorWorkflow(env.client, {
     taskQueue,
-    workflowId: flavorWorkflowId(flavor),
-    args: [
-      {
-        settings: {
-          flavor,
-          cleanupIntervalSeconds: 1,
-          image: 'ubuntu-24.04',
-          openstackFlavor: 'm1.small',
-          network: 'runners-net',
-          labels: ['self-hosted', flavor],
-        },
-      },
-    ],
+    settings: {
+      flavor,
+      cleanupIntervalSeconds: 1,
+      image: 'ubuntu-24.04',
+      openstackFlavor: 'm1.small',
+      network: 'runners-net',
+      labels: ['self-hosted', flavor],
+    },
   });
+  return handle;
 }
 
 test('a scale-up, a busy runner, a scale-down and a finished job show per flavor; /health follows the worker', async () => {

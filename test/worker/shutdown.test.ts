@@ -9,9 +9,10 @@ import path from 'node:path';
 import { jitConfigFromUserData } from '../../activities/fleet/user-data';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { freePort } from '../../worker/ports';
-import type { flavorReconciler } from '../../workflows';
-import { flavorWorkflowId, setFallbackRunnersSignal, stateQuery } from '../../workflows/definitions';
-import type { FlavorState } from '../../workflows/types';
+import { startFlavor as startFlavorWorkflow } from '../../contracts/start-flavor';
+import { flavorWorkflowId, type FlavorWorkflow } from '../../contracts/flavor-workflow';
+import { setFallbackRunnersSignal, stateQuery } from '../../contracts/definitions';
+import type { FlavorState } from '../../contracts/state';
 import { connectTestEnv, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
 
@@ -31,7 +32,7 @@ const taskQueue = uniqueName('process');
 const flavor = uniqueName('sig');
 /** Unknown to the planner: its stream fails, which the SDK logs with the workflow id and no flavor. */
 const unknownFlavor = uniqueName('unknown');
-const handles: WorkflowHandle<typeof flavorReconciler>[] = [];
+const handles: WorkflowHandle<FlavorWorkflow>[] = [];
 
 interface WorkerProcess {
   stdout(): string;
@@ -111,20 +112,15 @@ afterAll(async () => {
 });
 
 async function startFlavor(name: string) {
-  const handle = await env.client.workflow.start<typeof flavorReconciler>('flavorReconciler', {
+  const { handle } = await startFlavorWorkflow(env.client, {
     taskQueue,
-    workflowId: flavorWorkflowId(name),
-    args: [
-      {
-        settings: {
-          flavor: name,
-          image: 'ubuntu-24.04',
-          openstackFlavor: 'm1.small',
-          network: 'runners-net',
-          labels: ['self-hosted', name],
-        },
-      },
-    ],
+    settings: {
+      flavor: name,
+      image: 'ubuntu-24.04',
+      openstackFlavor: 'm1.small',
+      network: 'runners-net',
+      labels: ['self-hosted', name],
+    },
   });
   handles.push(handle);
   return handle;

@@ -2,7 +2,8 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import { Worker } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { flavorWorkflowId, setFallbackRunnersSignal, setFallbackRunnersUpdate } from '../../workflows/definitions';
+import { FLAVOR_WORKFLOW_TYPE, flavorWorkflowId } from '../../contracts/flavor-workflow';
+import { setFallbackRunnersSignal, setFallbackRunnersUpdate } from '../../contracts/definitions';
 import { temporalCliPath } from '../../worker/temporal-cli';
 import { useFlavorHarness } from '../support/flavor-harness';
 import { uniqueName } from '../support/temporal';
@@ -250,7 +251,7 @@ describe('operator handles', () => {
       'workflow',
       'start',
       '--type',
-      'flavorReconciler',
+      FLAVOR_WORKFLOW_TYPE,
       '--task-queue',
       harness.taskQueue,
       '--input',

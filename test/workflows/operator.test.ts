@@ -1,5 +1,5 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { applySettingsUpdate, flushUpdate } from '../../workflows/definitions';
+import { applySettingsUpdate, flushUpdate } from '../../contracts/definitions';
 import { useFlavorHarness } from '../support/flavor-harness';
 import { eventually } from '../support/wait';
 

@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { executeUpdateRetrying } from '../../client/update-retry';
-import { applySettingsUpdate, jobSignal } from '../../workflows/definitions';
-import type { FlavorSettingsInput } from '../../workflows/types';
+import { applySettingsUpdate, jobSignal } from '../../contracts/definitions';
+import type { FlavorSettingsInput } from '../../contracts/settings';
 import { useFlavorHarness } from '../support/flavor-harness';
 import { eventually, sleep } from '../support/wait';
 

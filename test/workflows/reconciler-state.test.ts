@@ -1,5 +1,5 @@
 import { ReconcilerState } from '../../workflows/reconciler-state';
-import { resolveSettings } from '../../workflows/settings';
+import { resolveSettings } from '../../contracts/settings';
 
 const at = '2026-01-01T00:00:00.000Z';
 const fresh = () => new ReconcilerState(resolveSettings({ flavor: 'small', fallbackRunners: 2 }), undefined);
@@ -7,17 +7,17 @@ const fresh = () => new ReconcilerState(resolveSettings({ flavor: 'small', fallb
 describe('ReconcilerState', () => {
   test('a value that arrives after its stream failed neither ends the fallback nor resets the backoff', () => {
     const state = fresh();
-    const first = state.openStream();
+    const first = state.recordStreamOpened();
     state.recordPressure(first, 4, at);
     expect(state.snapshot()).toMatchObject({ mode: 'planner', desired: 4 });
     expect(state.recordStreamFailure('reset', at)).toBe(1);
     state.recordPressure(first, 7, at);
     expect(state.snapshot()).toMatchObject({ mode: 'fallback', desired: 2, lastPressure: 4 });
-    const second = state.openStream();
+    const second = state.recordStreamOpened();
     expect(state.recordStreamFailure('reset', at)).toBe(2);
     state.recordPressure(second, 7, at);
     expect(state.snapshot().mode).toBe('fallback');
-    const third = state.openStream();
+    const third = state.recordStreamOpened();
     state.recordPressure(third, 7, at);
     expect(state.snapshot()).toMatchObject({ mode: 'planner', desired: 7 });
     expect(state.recordStreamFailure('reset', at)).toBe(1);

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { loadCredentials, type OpenStackCredentials } from '../../activities/openstack';
-import { parseFlavors } from '../../client/flavors-file';
-import { resolveSettings } from '../../workflows/settings';
-import type { FlavorSettingsInput } from '../../workflows/types';
+import { parseFlavors } from '../../contracts/flavors-file';
+import { resolveSettings, type FlavorSettingsInput } from '../../contracts/settings';
 import { workerConfigSchema, type WorkerConfigFile } from './schema';
 
 type Env = Record<string, string | undefined>;

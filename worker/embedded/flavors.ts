@@ -1,7 +1,6 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { flavorWorkflowId } from '../../workflows/definitions';
-import type { flavorReconciler } from '../../workflows/flavor-reconciler';
-import type { FlavorReconcilerInput } from '../../workflows/types';
+import type { Client } from '@temporalio/client';
+import type { FlavorReconcilerInput } from '../../contracts/flavor-workflow';
+import { startFlavor } from '../../contracts/start-flavor';
 
 /** The two example flavors of `npm start`; a cleanup tick every 15 s so that cleanup shows up in a minute. */
 export const EXAMPLE_FLAVORS: FlavorReconcilerInput['settings'][] = [
@@ -39,19 +38,8 @@ export interface StartedFlavor {
 export async function startExampleFlavors(client: Client, taskQueue: string): Promise<StartedFlavor[]> {
   return Promise.all(
     EXAMPLE_FLAVORS.map(async (settings) => {
-      const workflowId = flavorWorkflowId(settings.flavor);
-      try {
-        await client.workflow.start<typeof flavorReconciler>('flavorReconciler', {
-          workflowId,
-          taskQueue,
-          args: [{ settings }],
-        });
-        return { flavor: settings.flavor, workflowId, reused: false };
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError)
-          return { flavor: settings.flavor, workflowId, reused: true };
-        throw err;
-      }
+      const { handle, started } = await startFlavor(client, { taskQueue, settings });
+      return { flavor: settings.flavor, workflowId: handle.workflowId, reused: !started };
     }),
   );
 }

@@ -1,4 +1,4 @@
-import { ownsRunnerName } from '../../workflows/runner-names';
+import { ownsRunnerName } from '../../contracts/runner-names';
 import type { SimulatedCloud } from '../../simulators/cloud';
 
 const JOB_SECONDS = { min: 6, max: 15 };

@@ -1,8 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { SimulatedCloud } from '../../simulators/cloud';
-import { flavorWorkflowId, stateQuery } from '../../workflows/definitions';
-import { ownsRunnerName } from '../../workflows/runner-names';
-import type { FlavorState } from '../../workflows/types';
+import { flavorWorkflowId } from '../../contracts/flavor-workflow';
+import { stateQuery } from '../../contracts/definitions';
+import { ownsRunnerName } from '../../contracts/runner-names';
+import type { FlavorState } from '../../contracts/state';
 
 /** One flavor as the dashboard shows it: the workflow's own view and what the simulators hold. */
 export interface FlavorView {

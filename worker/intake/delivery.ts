@@ -1,4 +1,4 @@
-import type { JobMessage } from '../../activities/interfaces';
+import type { JobMessage } from '../../contracts/activities';
 
 /** What a verified delivery asks for: a queued job to enqueue, nothing, or it is malformed (400). */
 export type Delivery =

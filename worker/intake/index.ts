@@ -3,11 +3,10 @@ import type { Logger } from '@temporalio/common';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JobMessage } from '../../activities/interfaces';
-import { flavorWorkflowId, jobSignal } from '../../workflows/definitions';
-import type { flavorReconciler } from '../../workflows';
-import { resolveSettings } from '../../workflows/settings';
-import type { FlavorSettingsInput } from '../../workflows/types';
+import type { JobMessage } from '../../contracts/activities';
+import { FLAVOR_WORKFLOW_TYPE, flavorWorkflowId, type FlavorWorkflow } from '../../contracts/flavor-workflow';
+import { jobSignal } from '../../contracts/definitions';
+import { resolveSettings, type FlavorSettingsInput } from '../../contracts/settings';
 import { readDelivery } from './delivery';
 import { readBody } from './read-body';
 import { routeJob } from './route-job';
@@ -65,7 +64,7 @@ export async function startJobIntake(options: JobIntakeOptions): Promise<JobInta
   const enqueue = async (flavor: (typeof flavors)[number], job: JobMessage): Promise<Answer> => {
     const workflowId = flavorWorkflowId(flavor.flavor);
     try {
-      await client.workflow.signalWithStart<typeof flavorReconciler, [JobMessage]>('flavorReconciler', {
+      await client.workflow.signalWithStart<FlavorWorkflow, [JobMessage]>(FLAVOR_WORKFLOW_TYPE, {
         workflowId,
         taskQueue,
         args: [{ settings: flavor.input }],

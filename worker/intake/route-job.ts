@@ -1,5 +1,5 @@
-import { supportsJobLabels } from '../../workflows/reactive';
-import type { FlavorSettings } from '../../workflows/types';
+import { supportsJobLabels } from '../../policy/reactive';
+import type { FlavorSettings } from '../../contracts/settings';
 
 /**
  * The flavor whose runners can take a job with these labels: among the reactive flavors, in the order

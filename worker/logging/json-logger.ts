@@ -1,6 +1,5 @@
 import { LogTimestamp, type LogLevel, type LogMetadata, type Logger } from '@temporalio/worker';
-import { flavorWorkflowId } from '../../workflows/definitions';
-import { flavorOfWorkflowId } from '../../workflows/definitions';
+import { flavorWorkflowId, flavorOfWorkflowId } from '../../contracts/flavor-workflow';
 
 const levels: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 const reserved = new Set(['time', 'level', 'msg']);

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
-import type { CleanupRunnersResult, RunnerActivities, RunnerInfo } from '../../activities/interfaces';
-import { flavorOfWorkflowId } from '../../workflows/definitions';
+import type { CleanupRunnersResult, RunnerActivities, RunnerInfo } from '../../contracts/activities';
+import { flavorOfWorkflowId } from '../../contracts/flavor-workflow';
 import { runnerStates, type WorkerMetrics } from './worker-metrics';
 
 /**
@@ -47,7 +47,6 @@ export function instrumentActivities(activities: RunnerActivities, metrics: Work
         .cleanupRunners(request)
         .catch(failing(flavor, 'cleanupRunners'))
         .finally(stopTimer);
-      if (request.desired !== undefined) metrics.expectedRunners.set({ flavor }, request.desired);
       recordCleanup(metrics, flavor, result);
       return result;
     },

@@ -1,6 +1,6 @@
 import type { WorkflowClientInterceptor } from '@temporalio/client';
-import { pressureSignal, type PressureSignal } from '../../workflows/definitions';
-import { flavorOfWorkflowId } from '../../workflows/definitions';
+import { pressureSignal, type PressureSignal } from '../../contracts/definitions';
+import { flavorOfWorkflowId } from '../../contracts/flavor-workflow';
 import type { WorkerMetrics } from './worker-metrics';
 
 /**

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RateLimitSnapshot } from '../../activities/github/client';
-import type { RunnerState } from '../../activities/interfaces';
+import type { RunnerState } from '../../contracts/activities';
 import { StreamTracker } from './streams';
 
 /** Where the GitHub rate-limit gauge reads from: the worker's GitHub client, labelled by its API host. */
@@ -27,12 +27,6 @@ export function createWorkerMetrics(options: { github?: GitHubRateLimitSource } 
       help: 'Duration of a cleanup tick (cleanupRunners: one VM list, one GitHub list, removals)',
       labelNames: flavor,
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
-      registers,
-    }),
-    expectedRunners: new Gauge({
-      name: 'expected_runners_count',
-      help: 'Desired runner count the workflow gave its last cleanup tick',
-      labelNames: flavor,
       registers,
     }),
     busyRunners: new Gauge({

@@ -1,8 +1,10 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { SimulatedCloud } from '../../../simulators/cloud';
-import type { flavorReconciler } from '../../../workflows';
-import { flavorWorkflowId, stateQuery } from '../../../workflows/definitions';
-import type { FlavorSettingsInput, FlavorState } from '../../../workflows/types';
+import type { FlavorWorkflow } from '../../../contracts/flavor-workflow';
+import { startFlavor as startFlavorWorkflow } from '../../../contracts/start-flavor';
+import { stateQuery } from '../../../contracts/definitions';
+import type { FlavorSettingsInput } from '../../../contracts/settings';
+import type { FlavorState } from '../../../contracts/state';
 import { uniqueName } from '../../support/temporal';
 import { eventually } from '../../support/wait';
 
@@ -16,7 +18,7 @@ export const VM_SETTINGS = {
   labels: ['self-hosted', 'chaos'],
 };
 
-export type FlavorHandle = WorkflowHandle<typeof flavorReconciler>;
+export type FlavorHandle = WorkflowHandle<FlavorWorkflow>;
 
 export async function startFlavor(
   client: Client,
@@ -24,10 +26,9 @@ export async function startFlavor(
   settings: Omit<FlavorSettingsInput, 'flavor'>,
 ): Promise<{ flavor: string; handle: FlavorHandle }> {
   const flavor = uniqueName('chaos');
-  const handle = await client.workflow.start<typeof flavorReconciler>('flavorReconciler', {
+  const { handle } = await startFlavorWorkflow(client, {
     taskQueue,
-    workflowId: flavorWorkflowId(flavor),
-    args: [{ settings: { flavor, ...VM_SETTINGS, ...settings } }],
+    settings: { flavor, ...VM_SETTINGS, ...settings },
   });
   return { flavor, handle };
 }

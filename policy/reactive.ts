@@ -1,10 +1,9 @@
 /**
- * The legacy reactive mode's decisions as pure functions (table-tested in test/workflows/reactive.test.ts).
+ * The legacy reactive mode's decisions as pure functions (table-tested in reactive.test.ts).
  * The rule, from the original runner manager: keep `runners + job consumers == expected quantity`, where
  * a consumer is a worker that takes one job from the flavor's queue and makes one runner for it.
  */
-import type { JobMessage } from '../activities/interfaces';
-import { describeValue, type Checked } from './decisions';
+import type { ReactiveMetricStats } from '../contracts/state';
 
 export interface ReactiveCounts {
   /** Runners of the flavor from the tick's fresh list, busy or not. */
@@ -17,13 +16,6 @@ export interface ReactiveCounts {
   quantity: number;
   /** Messages waiting in the queue or being served. */
   queuedJobs: number;
-}
-
-/** The metric events a reconcile issues. */
-export interface ReactiveMetricStats {
-  runnersRemoved: number;
-  consumersStarted: number;
-  consumersStopped: number;
 }
 
 export interface ReactivePlan {
@@ -69,32 +61,4 @@ export function implicitRunnerLabels(architecture: string): string[] {
 export function supportsJobLabels(jobLabels: string[], flavorLabels: string[], architecture: string): boolean {
   const known = new Set([...flavorLabels, ...implicitRunnerLabels(architecture)].map((label) => label.toLowerCase()));
   return jobLabels.every((label) => known.has(label.toLowerCase()));
-}
-
-/** Delay before attempt `attempt + 1` after `attempt` runners went unpicked: doubling, capped. */
-export function jobRetryDelaySeconds(attempt: number, initialSeconds: number, maxSeconds: number): number {
-  return Math.min(initialSeconds * 2 ** Math.min(Math.max(attempt - 1, 0), 30), maxSeconds);
-}
-
-/** How often a consumer asks GitHub whether its job was picked up: five looks per window. */
-export function pickupCheckSeconds(windowSeconds: number): number {
-  return Math.max(windowSeconds / 5, 1);
-}
-
-/** A job message as the intake must send it. */
-export function checkJobMessage(value: unknown): Checked<JobMessage> {
-  const message = value as Partial<JobMessage> | null;
-  if (typeof message !== 'object' || message === null) {
-    return { ok: false, reason: `job must be an object, got ${describeValue(value)}` };
-  }
-  if (typeof message.jobId !== 'number' || !Number.isSafeInteger(message.jobId) || message.jobId <= 0) {
-    return { ok: false, reason: `jobId must be a positive integer, got ${describeValue(message.jobId)}` };
-  }
-  if (!Array.isArray(message.labels) || message.labels.some((label) => typeof label !== 'string')) {
-    return { ok: false, reason: `labels must be a list of strings, got ${describeValue(message.labels)}` };
-  }
-  if (typeof message.url !== 'string' || message.url.length === 0 || message.url.length > 2000) {
-    return { ok: false, reason: `url must be a job URL, got ${describeValue(message.url)}` };
-  }
-  return { ok: true, value: { jobId: message.jobId, labels: [...message.labels], url: message.url } };
 }

@@ -1,9 +1,27 @@
 /**
  * The fleet as one joined view of VMs and GitHub registrations, and what a cleanup tick removes from
- * it. Pure functions, table-tested in test/fleet/join.test.ts.
+ * it: the most dangerous decision of the product, since it destroys VMs. Pure functions, table-tested
+ * in cleanup.test.ts; the fleet activities (activities/fleet/) list the fleet and carry the plan out.
  */
-import type { RunnerInfo } from '../interfaces';
-import type { RegisteredRunner, VmServer } from './ports';
+import type { RunnerInfo } from '../contracts/activities';
+
+/** A VM as the plan needs it; the compute port's servers (activities/fleet/ports.ts) have this shape. */
+export interface VmServer {
+  id: string;
+  name: string;
+  /** Nova status: BUILD, ACTIVE, SHUTOFF, ERROR, ... */
+  status: string;
+  /** ISO creation time. */
+  created: string;
+}
+
+/** A GitHub registration as the plan needs it; the registry port's runners have this shape. */
+export interface RegisteredRunner {
+  id: number;
+  name: string;
+  status: 'online' | 'offline';
+  busy: boolean;
+}
 
 export interface JoinedRunner {
   name: string;

@@ -1,10 +1,4 @@
-import {
-  checkJobMessage,
-  jobRetryDelaySeconds,
-  pickupCheckSeconds,
-  reconcileReactive,
-  supportsJobLabels,
-} from '../../workflows/reactive';
+import { reconcileReactive, supportsJobLabels } from './reactive';
 
 describe('reconcileReactive', () => {
   const counts = { runners: 5, idleRunners: 0, consumers: 5, queuedJobs: 3 };
@@ -67,43 +61,5 @@ describe('supportsJobLabels', () => {
     [['windows'], [], 'x64', false],
   ])('%j on %j (%s) → %s', (job, flavor, arch, expected) => {
     expect(supportsJobLabels(job, flavor, arch)).toBe(expected);
-  });
-});
-
-describe('jobRetryDelaySeconds', () => {
-  test.each([
-    [1, 60],
-    [2, 120],
-    [3, 240],
-    [5, 960],
-    [6, 1800],
-    [40, 1800],
-  ])('after attempt %i → %i s', (attempt, seconds) => {
-    expect(jobRetryDelaySeconds(attempt, 60, 1800)).toBe(seconds);
-  });
-});
-
-test('pickupCheckSeconds looks five times per window, at most once a second', () => {
-  expect(pickupCheckSeconds(300)).toBe(60);
-  expect(pickupCheckSeconds(2)).toBe(1);
-});
-
-describe('checkJobMessage', () => {
-  const good = { jobId: 7, labels: ['small'], url: 'https://api.github.com/repos/o/r/actions/jobs/7' };
-  test('a good message passes, copied', () => {
-    expect(checkJobMessage(good)).toEqual({ ok: true, value: good });
-  });
-  test.each([
-    [null, 'job must be an object'],
-    ['7', 'job must be an object'],
-    [{ ...good, jobId: 0 }, 'jobId must be a positive integer'],
-    [{ ...good, jobId: 1.5 }, 'jobId must be a positive integer'],
-    [{ ...good, labels: 'small' }, 'labels must be a list of strings'],
-    [{ ...good, labels: [3] }, 'labels must be a list of strings'],
-    [{ ...good, url: '' }, 'url must be a job URL'],
-  ])('%j is refused: %s', (value, reason) => {
-    const checked = checkJobMessage(value);
-    expect(checked.ok).toBe(false);
-    expect(!checked.ok && checked.reason).toContain(reason);
   });
 });

@@ -1,18 +1,8 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { JobMessage } from '../activities/interfaces';
-import type { ApplySettingsResult, FlavorSettingsInput, FlavorState, FlushReport, FlushRequest } from './types';
-
 /** Signals, queries and updates of the flavor workflow: the one place both the workflow and clients import. */
-
-export const flavorWorkflowId = (flavor: string): string => `flavor-${flavor}`;
-
-/** The flavor a workflow id names; undefined for any other id. */
-export function flavorOfWorkflowId(workflowId: string): string | undefined {
-  const prefix = flavorWorkflowId('');
-  return workflowId.startsWith(prefix) && workflowId.length > prefix.length
-    ? workflowId.slice(prefix.length)
-    : undefined;
-}
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { JobMessage } from './activities';
+import type { FlavorSettingsInput } from './settings';
+import type { ApplySettingsResult, FlavorState, FlushReport, FlushRequest } from './state';
 
 /** From the pressure-stream activity: a changed value on connection `streamId`. */
 export interface PressureSignal {

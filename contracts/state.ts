@@ -1,52 +1,37 @@
-import type { RunnerSpec } from '../activities/interfaces';
-import type { JobQueueData } from './job-queue';
-import type { ReactiveMetricStats } from './reactive';
-
 /**
- * How a flavor decides its desired runner count: the planner's pressure, a static count, or the legacy
- * reactive rule (runners + job consumers == maxRunners, with jobs from the flavor's queue).
+ * What the flavor workflow shows (the `state` query, the reports of its updates) and what it carries
+ * across continue-as-new. Plain data: clients read it, the workflow writes it (workflows/reconciler-state.ts).
  */
-export type FlavorMode = 'planner' | 'static' | 'reactive';
+import type { JobMessage } from './activities';
+import type { FlavorMode } from './settings';
 
-/**
- * What an operator gives one flavor's workflow. No secret belongs here: the planner URL and token,
- * cloud and GitHub credentials live on the worker.
- */
-export interface FlavorSettings extends RunnerSpec {
-  /** The flavor name the planner knows (defaults to `flavor`). */
-  plannerFlavor: string;
-  mode: FlavorMode;
-  minRunners: number;
-  /** 0 = no cap. */
-  maxRunners: number;
-  /** Desired count while the planner stream is down. */
-  fallbackRunners: number;
-  cleanupIntervalSeconds: number;
-  bootTimeoutSeconds: number;
-  /** Reconnect backoff after a stream failure: doubles from the initial delay up to the cap. */
-  streamBackoffInitialSeconds: number;
-  streamBackoffMaxSeconds: number;
-  streamStallTimeoutSeconds: number;
-  /** Continue as new when the history reaches this many events (or earlier, when the server suggests it). */
-  continueAsNewAfterEvents: number;
-  /** Reactive mode: how long a job's runner may wait for the job to be picked up before the next attempt. */
-  jobPickupWindowSeconds: number;
-  /** Reactive mode: the runner architecture label a job may ask for (x64, arm64). */
-  architecture: string;
-  /** Reactive mode: an unpicked runner's job is retried after this delay, doubling up to the cap... */
-  jobRetryInitialSeconds: number;
-  jobRetryMaxSeconds: number;
-  /** ...and dropped after this many attempts. */
-  jobMaxAttempts: number;
+/** The metric events a reactive reconcile issues. */
+export interface ReactiveMetricStats {
+  runnersRemoved: number;
+  consumersStarted: number;
+  consumersStopped: number;
 }
 
-/** What `apply` and the workflow input accept: any settings, only `flavor` required. */
-export type FlavorSettingsInput = Partial<FlavorSettings> & Pick<FlavorSettings, 'flavor'>;
+/** A job of reactive mode's durable queue (workflows/job-queue.ts), as continue-as-new carries it. */
+export interface QueuedJob extends JobMessage {
+  /** Attempts whose runner went unpicked so far. */
+  attempts: number;
+  /** The runner made (or being made) for the attempt under way. */
+  runnerName?: string;
+  runnerCreated?: boolean;
+  /** ISO time before which the next attempt must not start (retry backoff). */
+  notBefore?: string;
+  /** The consumer serving it; absent while it waits. Not carried: a new run has no consumers yet. */
+  takenBy?: number;
+}
 
-/** The workflow input: settings (only `flavor` is required) and, after continue-as-new, the carried state. */
-export interface FlavorReconcilerInput {
-  settings: FlavorSettingsInput;
-  carried?: CarriedState;
+export interface JobQueueData {
+  jobs: QueuedJob[];
+  /** Ids of jobs that left the queue lately, newest last: a second delivery of one of them is dropped. */
+  recentIds: number[];
+  acknowledged: number;
+  dropped: number;
+  duplicates: number;
 }
 
 export interface StreamStatus {

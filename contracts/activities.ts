@@ -47,8 +47,6 @@ export interface CreateRunnersResult {
 
 export interface CleanupRunnersRequest {
   spec: RunnerSpec;
-  /** The workflow's desired count at this tick (for the expected-runners metric); undefined until known. */
-  desired?: number;
   /** A runner still offline this long after its VM was created is removed. */
   bootTimeoutSeconds: number;
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { InvalidSettingsError, resolveSettings } from '../workflows/settings';
-import type { FlavorSettingsInput } from '../workflows/types';
+import { InvalidSettingsError, resolveSettings, type FlavorSettingsInput } from './settings';
 
 /**
  * The flavors file: one entry per flavor under `flavors:`, keyed by the flavor name, holding that

@@ -1,6 +1,4 @@
-import { joinFleet, planCleanup, runnerState } from '../../activities/fleet/join';
-import type { RegisteredRunner, VmServer } from '../../activities/fleet/ports';
-import { jitConfigFromUserData, renderUserData } from '../../activities/fleet/user-data';
+import { joinFleet, planCleanup, runnerState, type RegisteredRunner, type VmServer } from './cleanup';
 
 const now = Date.parse('2026-06-01T12:00:00Z');
 const minutesAgo = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
@@ -8,7 +6,6 @@ const vm = (name: string, status: string, ageMinutes: number): VmServer => ({
   id: `vm-${name}`,
   name,
   status,
-  metadata: {},
   created: minutesAgo(ageMinutes),
 });
 const registration = (name: string, status: 'online' | 'offline', busy = false): RegisteredRunner => ({
@@ -16,7 +13,6 @@ const registration = (name: string, status: 'online' | 'offline', busy = false):
   name,
   status,
   busy,
-  labels: [],
 });
 
 describe('runnerState', () => {
@@ -94,17 +90,5 @@ describe('planCleanup', () => {
         createdAt: minutesAgo(3),
       },
     ]);
-  });
-});
-
-describe('user data', () => {
-  test('carries the JIT config for the runner and nothing else of it', () => {
-    const userData = renderUserData('eyJzZWNyZXQiOiJ4In0=');
-    expect(userData).toContain("./run.sh --jitconfig 'eyJzZWNyZXQiOiJ4In0='");
-    expect(jitConfigFromUserData(userData)).toBe('eyJzZWNyZXQiOiJ4In0=');
-  });
-
-  test('refuses a config that is not base64 (it would break out of the quotes)', () => {
-    expect(() => renderUserData("x'; rm -rf /")).toThrow('a JIT config must be base64');
   });
 });

@@ -1,0 +1,139 @@
+/**
+ * One flavor's settings: the workflow input, what `apply` and the webhook intake read from the flavors
+ * file, and the README's settings table, all from this one schema. Defaults, per-field rules and
+ * cross-field rules live here and nowhere else. It runs inside the workflow bundle too (no Node module,
+ * no I/O): zod's jitless mode keeps it off `new Function`, which a workflow sandbox has no use for.
+ */
+import { z } from 'zod';
+
+z.config({ jitless: true });
+
+const MODES = ['planner', 'static', 'reactive'] as const;
+const FLAVOR_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const LABELS_ERROR = 'labels must be a list of non-empty strings';
+
+const shown = (value: unknown) =>
+  typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+
+const count = (field: string, min = 0) =>
+  z
+    .number({ error: (issue) => `${field} must be an integer ≥ ${min}, got ${shown(issue.input)}` })
+    .int()
+    .min(min);
+
+const seconds = (field: string) =>
+  z.number({ error: (issue) => `${field} must be a positive number of seconds, got ${shown(issue.input)}` }).positive();
+
+const name = (field: string) => z.string({ error: `${field} must be a non-empty string` }).min(1);
+
+const vmField = (field: string) => z.string({ error: `${field} must be a string` });
+
+/** Each field with its default and its line in the README's settings table. */
+export const flavorSettingsShape = {
+  flavor: z
+    .string({ error: (issue) => `flavor must match ${FLAVOR_NAME}, got ${shown(issue.input)}` })
+    .regex(FLAVOR_NAME)
+    .describe("this autoscaler's name of the flavor (`[a-z0-9-]`, ≤ 40 chars)"),
+  plannerFlavor: name('plannerFlavor').optional().describe("the flavor's name at the planner"),
+  mode: z
+    .enum(MODES, { error: (issue) => `mode must be one of ${MODES.join(', ')}, got ${shown(issue.input)}` })
+    .default('planner')
+    .describe('`planner` (pressure stream), `static` (desired = minRunners) or `reactive` (jobs from webhooks)'),
+  minRunners: count('minRunners').default(0).describe('floor of desired'),
+  maxRunners: count('maxRunners')
+    .default(0)
+    .describe('cap of desired (0 = no cap); reactive: maxRunners is the expected quantity'),
+  fallbackRunners: count('fallbackRunners').default(0).describe('desired while the planner stream is down'),
+  cleanupIntervalSeconds: seconds('cleanupIntervalSeconds').default(300).describe('time between cleanup ticks'),
+  bootTimeoutSeconds: seconds('bootTimeoutSeconds')
+    .default(1200)
+    .describe('a runner still offline this long after its VM was made is removed'),
+  streamBackoffInitialSeconds: seconds('streamBackoffInitialSeconds').default(5).describe('reconnect backoff start'),
+  streamBackoffMaxSeconds: seconds('streamBackoffMaxSeconds').default(60).describe('reconnect backoff cap'),
+  streamStallTimeoutSeconds: seconds('streamStallTimeoutSeconds')
+    .default(90)
+    .describe('silence that counts as a failed stream'),
+  continueAsNewAfterEvents: count('continueAsNewAfterEvents', 100)
+    .default(5000)
+    .describe('history length that triggers continue-as-new'),
+  runnerNamePrefix: name('runnerNamePrefix').optional().describe('runner and VM names are `<prefix>-<n>`'),
+  image: vmField('image').default('').describe('the VM image (name or id)'),
+  openstackFlavor: vmField('openstackFlavor').default('').describe('the Nova flavor (name or id)'),
+  network: vmField('network').default('').describe('the network (name or id)'),
+  labels: z
+    .array(z.string({ error: LABELS_ERROR }).min(1), { error: LABELS_ERROR })
+    .default(() => [])
+    .describe("the runner's labels"),
+  architecture: name('architecture').default('x64').describe('reactive: the architecture label a job may ask for'),
+  jobPickupWindowSeconds: seconds('jobPickupWindowSeconds')
+    .default(300)
+    .describe("reactive: how long a job's runner waits to be picked up (5 looks)"),
+  jobRetryInitialSeconds: seconds('jobRetryInitialSeconds')
+    .default(60)
+    .describe('reactive: backoff start between attempts of an unpicked job'),
+  jobRetryMaxSeconds: seconds('jobRetryMaxSeconds')
+    .default(1800)
+    .describe('reactive: backoff cap between attempts of an unpicked job'),
+  jobMaxAttempts: count('jobMaxAttempts', 1).default(5).describe('reactive: attempts before a job is dropped'),
+};
+
+export const flavorSettingsSchema = z
+  .strictObject(flavorSettingsShape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown setting(s): ${issue.keys.join(', ')}`
+        : 'settings must be an object',
+  })
+  .superRefine((settings, ctx) => {
+    const problem = (message: string) => ctx.addIssue({ code: 'custom', message });
+    const { minRunners, maxRunners, fallbackRunners } = settings;
+    if (maxRunners > 0 && minRunners > maxRunners)
+      problem(`minRunners ${minRunners} is above maxRunners ${maxRunners}`);
+    if (maxRunners > 0 && fallbackRunners > maxRunners) {
+      problem(`fallbackRunners ${fallbackRunners} is above maxRunners ${maxRunners}`);
+    }
+    if (settings.streamBackoffMaxSeconds < settings.streamBackoffInitialSeconds) {
+      problem('streamBackoffMaxSeconds must not be below streamBackoffInitialSeconds');
+    }
+  })
+  .transform((settings) => ({
+    ...settings,
+    plannerFlavor: settings.plannerFlavor ?? settings.flavor,
+    runnerNamePrefix: settings.runnerNamePrefix ?? settings.flavor,
+  }));
+
+/** The settings in force: every field set. */
+export type FlavorSettings = z.output<typeof flavorSettingsSchema>;
+/** What `apply` and the workflow input accept: any settings, only `flavor` required. */
+export type FlavorSettingsInput = z.input<typeof flavorSettingsSchema>;
+export type FlavorMode = FlavorSettings['mode'];
+
+export class InvalidSettingsError extends Error {}
+
+/** The settings with their defaults, or an InvalidSettingsError naming every bad field. */
+export function resolveSettings(input: unknown): FlavorSettings {
+  const parsed = flavorSettingsSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidSettingsError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  return parsed.data;
+}
+
+/** The settings whose value differs, in a stable order (what `apply` reports). */
+export function changedSettings(before: FlavorSettings, after: FlavorSettings): string[] {
+  const keys = Object.keys({ ...before, ...after }).sort() as (keyof FlavorSettings)[];
+  return keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+}
+
+/**
+ * New settings for a running flavor, or why not: they must be valid, name the same flavor and keep the
+ * runner name prefix (a new prefix would orphan every runner the old one named).
+ */
+export function checkNewSettings(current: FlavorSettings, input: unknown): FlavorSettings {
+  const next = resolveSettings(input ?? {});
+  if (next.flavor !== current.flavor) {
+    throw new InvalidSettingsError(`flavor is "${current.flavor}", not "${next.flavor}"`);
+  }
+  if (next.runnerNamePrefix !== current.runnerNamePrefix) {
+    throw new InvalidSettingsError('runnerNamePrefix of a running flavor cannot change: stop the flavor first');
+  }
+  return next;
+}
