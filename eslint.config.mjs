@@ -1,6 +1,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layering, enforced (test/lint/layering.test.ts plants a bad import for each rule):
+ *   contracts ← policy ← workflows          (the workflow bundle: no Node module, no I/O)
+ *   contracts, policy ← activities ← worker  (worker/embedded, the demo, alone reaches the simulators)
+ *   contracts ← client
+ *   simulators and bench stand beside the product; bench reaches the worker through worker/index.ts only.
+ */
+
+/** The contracts a workflow may load: no Temporal client, no file system, no YAML. */
+const BUNDLE_CONTRACTS = '(activities|definitions|flavor-workflow|runner-names|settings|state)';
+
+/** A restriction: any import whose path matches `regex` is an error with `message`. */
+const restrict = (regex, message) => ['error', { patterns: [{ regex, message }] }];
+const restrictAll = (...patterns) => ['error', { patterns: patterns.map(([regex, message]) => ({ regex, message })) }];
+
+const outside = (folders) => `^(\\.\\./)+(${folders})(/|$)`;
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.temporal/', 'dist/', 'coverage/'] },
   js.configs.recommended,
@@ -11,30 +28,99 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    files: ['contracts/**/*.ts'],
+    ignores: ['contracts/flavors-file.ts', 'contracts/start-flavor.ts', 'contracts/temporal-connection.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        `^(?!\\./${BUNDLE_CONTRACTS}$|@temporalio/workflow$|zod$)`,
+        'Workflows load this contract: only other workflow-safe contracts, @temporalio/workflow and zod.',
+      ),
+    },
+  },
+  {
+    files: ['contracts/flavors-file.ts', 'contracts/start-flavor.ts', 'contracts/temporal-connection.ts'],
+    rules: {
+      'no-restricted-imports': restrict('^\\.\\./', 'Contracts import only contracts.'),
+    },
+  },
+  {
+    files: ['policy/**/*.ts'],
+    ignores: ['policy/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        `^(?!\\./|\\.\\./contracts/${BUNDLE_CONTRACTS}$)`,
+        'Policy is pure: it imports contracts (types and data) and itself, nothing else.',
+      ),
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                'node:*',
-                'fs',
-                'http',
-                'https',
-                'net',
-                'undici',
-                '@octokit/*',
-                '@temporalio/worker',
-                '@temporalio/client',
-                '@temporalio/activity',
-              ],
-              message: 'Workflow code is deterministic: no Node modules or I/O.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': restrict(
+        `^(?!\\./|\\.\\./contracts/${BUNDLE_CONTRACTS}$|\\.\\./policy/[\\w-]+$|@temporalio/(workflow|common)$)`,
+        'Workflow code is deterministic: it reaches only contracts, policy and the Temporal workflow API.',
+      ),
+    },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        outside('workflows|worker|client|simulators|bench|test'),
+        'Activities import contracts, policy and their own clients; never workflows, the worker or tools.',
+      ),
+    },
+  },
+  {
+    files: ['worker/**/*.ts'],
+    ignores: ['worker/embedded/**'],
+    rules: {
+      'no-restricted-imports': restrictAll(
+        [
+          outside('workflows|client|simulators|bench|test'),
+          'The worker bundles workflows by path and imports no tool.',
+        ],
+        [
+          '^(\\./|\\.\\./)+embedded(/|$)',
+          'Only worker/main.ts reaches the embedded demo, with a dynamic import when no configuration is given.',
+        ],
+      ),
+    },
+  },
+  {
+    files: ['worker/embedded/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        outside('workflows|client|bench|test'),
+        'The embedded demo runs the worker with the simulators; it imports no other tool.',
+      ),
+    },
+  },
+  {
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        outside('activities|workflows|worker|policy|simulators|bench|test'),
+        'The CLI talks to Temporal only: it imports contracts.',
+      ),
+    },
+  },
+  {
+    files: ['simulators/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        outside('worker|workflows|client|policy|bench|test'),
+        'Simulators stand for the real services: they import nothing of the worker or the workflows.',
+      ),
+    },
+  },
+  {
+    files: ['bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrictAll(
+        ['^(\\.\\./)+worker/', 'Benchmarks reach the worker through its public surface, worker/index.ts.'],
+        [outside('workflows|client|test'), 'Benchmarks import the product through contracts and worker/index.ts.'],
+      ),
     },
   },
 );

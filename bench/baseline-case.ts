@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
 import { startSimulatedCloud } from '../simulators/cloud';
-import { buildActivities } from '../worker/activities';
+import { buildActivities } from '../worker';
 import { startBaselinePoller } from './baseline-poller';
 import { benchSpec, flavorNames } from './flavors';
 import { latencies, LatencyProbe } from './latency-probe';

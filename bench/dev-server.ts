@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkCanStart, devServerAddress, launchDevServer } from '../worker/embedded/dev-server';
-import { freePort } from '../worker/ports';
+import { checkCanStart, devServerAddress, launchDevServer, freePort } from '../worker';
 
 export interface BenchDevServer {
   address: string;

@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { lineChartSvg, type LineChart } from '../worker/embedded/chart-svg';
-import { temporalCliPath } from '../worker/temporal-cli';
+import { lineChartSvg, type LineChart, temporalCliPath } from '../worker';
 
 export const RESULTS_DIR = path.join(__dirname, 'results');
 

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { WorkerConfig } from '../worker/config/load';
+import type { WorkerConfig } from '../worker';
 import type { ProcessSample, WindowReport } from './process-monitor';
 
 export type ParentMessage = { type: 'mark' } | { type: 'report' } | { type: 'stop' };

@@ -5,9 +5,7 @@
  * window report when asked; 'stop' shuts it down gracefully.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { buildActivities } from '../worker/activities';
-import { loadWorkerConfig } from '../worker/config/load';
-import { runWorker } from '../worker/run-worker';
+import { buildActivities, loadWorkerConfig, runWorker } from '../worker';
 import { startProcessMonitor } from './process-monitor';
 import type { ChildMessage, ParentMessage } from './worker-child';
 

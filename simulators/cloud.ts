@@ -1,5 +1,3 @@
-import type { WorkerConfig } from '../worker/config/load';
-import { jitConfigFromUserData } from '../activities/fleet/user-data';
 import {
   startGitHubSimulator,
   type GitHubSimulator,
@@ -9,6 +7,7 @@ import {
 } from './github';
 import { startOpenStackSimulator, type OpenStackSimulator, type OpenStackSimulatorOptions } from './openstack';
 import { startPlannerSimulator, type PlannerSimulator, type PlannerSimulatorOptions } from './planner';
+import { jitConfigFromUserData } from './vm-boot';
 
 /**
  * The three simulators, linked the way the real systems are: a VM that turns ACTIVE runs its user
@@ -28,9 +27,20 @@ export interface SimulatedCloud {
   jobs(): SimulatedJob[];
   /** The job ends: when it ran, as finishJob on its runner; when it waited, it is cancelled. */
   finishJobById(jobId: number, conclusion?: string): void;
-  /** Worker settings that point at these simulators (Temporal's part comes from the caller). */
-  workerConfig(temporal: WorkerConfig['temporal'], managerId?: string): WorkerConfig;
+  /**
+   * A worker configuration (worker/config/load.ts's shape) that points at these simulators; Temporal's
+   * part comes from the caller.
+   */
+  workerConfig<Temporal>(temporal: Temporal, managerId?: string): SimulatedWorkerConfig<Temporal>;
   close(): Promise<void>;
+}
+
+export interface SimulatedWorkerConfig<Temporal> {
+  managerId: string;
+  temporal: Temporal;
+  planner: { url: string; token: string };
+  github: { baseUrl: string; scope: { org: string }; auth: { kind: 'token'; token: string } };
+  openstack: { credentials: OpenStackSimulator['credentials'] };
 }
 
 export async function startSimulatedCloud(

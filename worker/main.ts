@@ -8,10 +8,8 @@ import { Runtime } from '@temporalio/worker';
 import { parseArgs } from 'node:util';
 import { createRedactor } from '../activities/redact';
 import { buildActivities, connectWorkerGitHub } from './activities';
-import { ConfigError, loadWorkerConfig } from './config/load';
-import type { App } from './embedded/app';
-import { embeddedApp } from './embedded/embedded';
-import { embeddedOptions, OptionError } from './embedded/options';
+import { StartupError, type App } from './app';
+import { loadWorkerConfig } from './config/load';
 import { startJobIntake, type JobIntake } from './intake';
 import { JsonLogger } from './logging/json-logger';
 import { secretsOf } from './logging/secrets';
@@ -70,20 +68,24 @@ function configuredApp(path: string): App {
   };
 }
 
-function createApp(): App {
+async function createApp(): Promise<App> {
   const { values } = parseArgs({ options: { config: { type: 'string' } } });
   const configPath = values.config ?? process.env.RUNNER_AUTOSCALER_CONFIG;
-  return configPath ? configuredApp(configPath) : embeddedApp(embeddedOptions(process.env));
+  if (configPath) return configuredApp(configPath);
+  // The demo (a dev server, the simulators, a scenario) is loaded only when no configuration is given:
+  // a configured worker never loads it.
+  const { embeddedApp } = await import('./embedded/embedded');
+  const { embeddedOptions } = await import('./embedded/options');
+  return embeddedApp(embeddedOptions(process.env));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let app: App;
   try {
-    app = createApp();
+    app = await createApp();
   } catch (err) {
-    const known = err instanceof ConfigError || err instanceof OptionError;
     const argsError = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    console.error(known ? (err as Error).message : argsError ? `${(err as Error).message}\n${USAGE}` : err);
+    console.error(err instanceof StartupError ? err.message : argsError ? `${(err as Error).message}\n${USAGE}` : err);
     process.exit(1);
   }
 
@@ -116,4 +118,4 @@ function main(): void {
   app.start(fail).catch(fail);
 }
 
-main();
+void main();

@@ -24,11 +24,6 @@ export function renderUserData(encodedJitConfig: string, options: RunnerBootOpti
   ].join('\n');
 }
 
-/** The JIT config inside user data made by renderUserData (simulated VMs "boot" with it). */
-export function jitConfigFromUserData(userData: string): string | undefined {
-  return /--jitconfig '([A-Za-z0-9+/=]+)'/.exec(userData)?.[1];
-}
-
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -5,7 +5,7 @@ import type { FlavorState } from '../../contracts/state';
 import { describeError, onRunningFlavor } from '../cli-error';
 import { runningFlavor } from '../flavor-handle';
 import { statusHeaders, statusRow } from '../status-row';
-import { renderTable } from '../table';
+import textTable from 'text-table';
 import type { CommandContext, ExitCode } from './context';
 
 /** Queries at once, at most: enough for a thousand flavors in seconds, without flooding the server. */
@@ -20,13 +20,13 @@ export async function status(context: CommandContext, flavor: string | undefined
   if (flavor !== undefined) {
     const handle = await runningFlavor(client, flavor);
     const state = await onRunningFlavor(flavor, () => handle.query(stateQuery));
-    print(json ? JSON.stringify(state, null, 2) : renderTable(statusHeaders, [statusRow(state)]));
+    print(json ? JSON.stringify(state, null, 2) : textTable([statusHeaders, statusRow(state)]));
     return 0;
   }
   const { states, failures } = await queryAll(client, await runningFlavorIds(context));
   states.sort((a, b) => a.flavor.localeCompare(b.flavor));
   if (json) print(JSON.stringify(states, null, 2));
-  else if (states.length > 0) print(renderTable(statusHeaders, states.map(statusRow)));
+  else if (states.length > 0) print(textTable([statusHeaders, ...states.map(statusRow)]));
   else if (failures.length === 0) print(`no running flavor workflows on task queue ${context.taskQueue}`);
   // Failures go to stderr so that --json output stays parseable.
   for (const failure of failures) console.error(failure);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { devServerAddress, launchDevServer, type DevServerProcess } from '../../worker/embedded/dev-server';
+import { devServerAddress, launchDevServer, type DevServerProcess } from '../../worker/dev-server';
 import { temporalCliPath } from '../../worker/temporal-cli';
 import { uniqueName } from '../support/temporal';
 import { eventually, sleep } from '../support/wait';

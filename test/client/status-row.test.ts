@@ -1,5 +1,5 @@
 import { statusRow } from '../../client/status-row';
-import { renderTable } from '../../client/table';
+import textTable from 'text-table';
 import type { FlavorState } from '../../contracts/state';
 
 /** The cells that integration tests cannot reach quickly: a failed cleanup (after its retries) and a queue. */
@@ -49,14 +49,12 @@ test('a stream down without a retry scheduled shows as down; a stopping flavor s
   expect(row[6]).toBe('down');
 });
 
-test('the table pads every column but the last to its widest cell', () => {
+test('the table (text-table, as status and the dashboard print it) pads every column but the last', () => {
   expect(
-    renderTable(
+    textTable([
       ['a', 'bb', 'c'],
-      [
-        ['xxx', 'y', 'long last cell'],
-        ['z', 'w', ''],
-      ],
-    ),
+      ['xxx', 'y', 'long last cell'],
+      ['z', 'w', ''],
+    ]),
   ).toBe(['a    bb  c', 'xxx  y   long last cell', 'z    w'].join('\n'));
 });

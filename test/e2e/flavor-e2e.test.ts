@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { jitConfigFromUserData } from '../../activities/fleet/user-data';
+import { jitConfigFromUserData } from '../../simulators/vm-boot';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { buildActivities } from '../../worker/activities';
 import { startFlavor } from '../../contracts/start-flavor';

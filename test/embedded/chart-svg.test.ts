@@ -1,4 +1,4 @@
-import { lineChartSvg, type LineChart } from '../../worker/embedded/chart-svg';
+import { lineChartSvg, type LineChart } from '../../worker/chart-svg';
 
 /** Every tag closed in order: enough of an XML check for a document this simple. */
 function expectWellFormed(svg: string): void {

@@ -1,7 +1,7 @@
 import { createRunners } from '../../activities/fleet/create';
 import { defaultFleetOptions } from '../../activities/fleet/options';
 import { ApplicationFailure } from '@temporalio/common';
-import { jitConfigFromUserData } from '../../activities/fleet/user-data';
+import { jitConfigFromUserData } from '../../simulators/vm-boot';
 import {
   GITHUB_LIST,
   NOVA_LIST,

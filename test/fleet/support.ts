@@ -1,6 +1,6 @@
 import { createRunnerFleet, type Compute, type FleetLog, type RunnerRegistry } from '../../activities/fleet';
 import { ownershipMetadata } from '../../activities/fleet/create';
-import { jitConfigFromUserData } from '../../activities/fleet/user-data';
+import { jitConfigFromUserData } from '../../simulators/vm-boot';
 import type { RunnerFleet } from '../../activities';
 import { createGitHubRunnerClient, type GitHubRunnerClient } from '../../activities/github/client';
 import type { RunnerSpec } from '../../contracts/activities';

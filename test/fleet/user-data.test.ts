@@ -1,4 +1,5 @@
-import { jitConfigFromUserData, renderUserData } from '../../activities/fleet/user-data';
+import { renderUserData } from '../../activities/fleet/user-data';
+import { jitConfigFromUserData } from '../../simulators/vm-boot';
 
 describe('user data', () => {
   test('carries the JIT config for the runner and nothing else of it', () => {

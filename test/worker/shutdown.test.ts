@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { jitConfigFromUserData } from '../../activities/fleet/user-data';
+import { jitConfigFromUserData } from '../../simulators/vm-boot';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { freePort } from '../../worker/ports';
 import { startFlavor as startFlavorWorkflow } from '../../contracts/start-flavor';

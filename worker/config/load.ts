@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { loadCredentials, type OpenStackCredentials } from '../../activities/openstack';
 import { parseFlavors } from '../../contracts/flavors-file';
 import { resolveSettings, type FlavorSettingsInput } from '../../contracts/settings';
+import { StartupError } from '../app';
 import { workerConfigSchema, type WorkerConfigFile } from './schema';
 
 type Env = Record<string, string | undefined>;
@@ -33,7 +34,7 @@ export interface WorkerConfig {
 }
 
 /** A configuration the worker must not start with; the message names each field and why. */
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   constructor(readonly problems: string[]) {
     super(`invalid worker configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FlavorView } from './observe';
 import type { StartedFlavor } from './flavors';
-import { renderTable } from '../../client/table';
+import textTable from 'text-table';
 
 /** The text of the embedded default's terminal: pure functions of what is known, no I/O. */
 
@@ -67,7 +67,7 @@ export function dashboardLines(view: DashboardView): string[] {
   return [
     `${scenarioText(view)}   ${chartText(view)}`,
     '',
-    ...renderTable(COLUMNS, rows).split('\n'),
+    ...textTable([COLUMNS, ...rows]).split('\n'),
     ...(problems.length > 0 ? ['', ...problems] : []),
   ];
 }

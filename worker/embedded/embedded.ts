@@ -4,9 +4,16 @@ import { buildActivities } from '../activities';
 import { startMetricsEndpoint, type MetricsEndpoint } from '../metrics/endpoint';
 import { runWorker, type RunningWorker } from '../run-worker';
 import { temporalCliPath } from '../temporal-cli';
-import { Teardown, type App } from './app';
+import type { App } from '../app';
+import { Teardown } from './teardown';
 import { displayPath, headerLines } from './dashboard';
-import { checkCanStart, devServerAddress, launchDevServer, temporalAnswers, type DevServerProcess } from './dev-server';
+import {
+  checkCanStart,
+  devServerAddress,
+  launchDevServer,
+  temporalAnswers,
+  type DevServerProcess,
+} from '../dev-server';
 import { EXAMPLE_FLAVORS, startExampleFlavors } from './flavors';
 import { simulateJobs } from './jobs';
 import { startLiveView } from './live-view';

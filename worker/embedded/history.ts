@@ -1,4 +1,4 @@
-import type { LineChart } from './chart-svg';
+import type { LineChart } from '../chart-svg';
 import type { FlavorView } from './observe';
 
 /** An hour of one-per-second samples per flavor; older ones are dropped, so a long run stays small. */

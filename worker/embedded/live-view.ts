@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimulatedCloud } from '../../simulators/cloud';
-import { lineChartSvg } from './chart-svg';
+import { lineChartSvg } from '../chart-svg';
 import { dashboardLines, displayPath, statusLine, type DashboardView } from './dashboard';
 import { History } from './history';
 import { observeFlavors } from './observe';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { StartupError } from '../app';
 
 type Env = Record<string, string | undefined>;
 
@@ -22,7 +23,7 @@ export const DEFAULT_PORT = 7233;
 /** The Prometheus exporters' usual port, as in the worker configuration's default. */
 const DEFAULT_METRICS_PORT = 9464;
 
-export class OptionError extends Error {}
+export class OptionError extends StartupError {}
 
 export function embeddedOptions(env: Env): EmbeddedOptions {
   const port = portFrom(env, 'TEMPORAL_PORT') ?? DEFAULT_PORT;

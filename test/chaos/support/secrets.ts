@@ -1,4 +1,4 @@
-import { jitConfigFromUserData } from '../../../activities/fleet/user-data';
+import { jitConfigFromUserData } from '../../../simulators/vm-boot';
 import type { SimulatedCloud } from '../../../simulators/cloud';
 
 /**

@@ -1,13 +1,3 @@
-/** What worker/main.ts runs: the configured worker or the embedded default. */
-export interface App {
-  /** Starts everything; `fail` reports a fatal error that happens after start (the worker or the server died). */
-  start(fail: (err: unknown) => void): Promise<void>;
-  /** Stops whatever has started, at any time, even halfway through start. */
-  stop(): Promise<void>;
-  /** The last resort when stop hangs: kills the child processes this process started. */
-  kill(): void;
-}
-
 /**
  * What has started, stopped in reverse order. A step added once stopping has begun (something that
  * finished starting late) is stopped at once, so nothing outlives the stop. A failing step is reported

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { temporalCliPath } from '../temporal-cli';
+import { temporalCliPath } from './temporal-cli';
 
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 60_000;
