@@ -1,0 +1,90 @@
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { readHistoryFile } from './history-file';
+
+/**
+ * Safe deploys: today's workflow code must replay every committed history (recorded from real runs by
+ * `npm run record-histories`) without non-determinism. A reordered activity call is shown to fail.
+ */
+const root = path.resolve(__dirname, '../..');
+const files = readdirSync(__dirname)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
+// The proof's replay fails on purpose: the SDK would log that failure; errors only.
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { forward: {}, filter: { core: 'ERROR', other: 'ERROR' } } },
+});
+const quietBundler = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+
+async function replay(bundle: WorkflowBundleWithSourceMap, file: string): Promise<Error | undefined> {
+  const { workflowId, history } = readHistoryFile(path.join(__dirname, file));
+  const replayer = Worker.runReplayHistories({ workflowBundle: bundle, replayName: file }, [{ workflowId, history }]);
+  for await (const result of replayer) return result.error;
+  throw new Error(`${file}: no replay result`);
+}
+
+test('the committed histories cover every scenario the README names', () => {
+  const scenarios = new Set(files.map((file) => file.replace(/(-run\d+)?\.json$/, '')));
+  expect([...scenarios].sort()).toEqual(['apply-settings', 'drain', 'flush', 'planner', 'reactive', 'static']);
+  // Continue-as-new chains are committed whole.
+  expect(files).toEqual(expect.arrayContaining(['apply-settings-run2.json', 'reactive-run2.json']));
+});
+
+describe('today’s workflow code', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  beforeAll(async () => {
+    bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows'), logger: quietBundler });
+  }, 120_000);
+
+  test.each(files)('replays %s', async (file) => {
+    expect(await replay(bundle, file)).toBeUndefined();
+  });
+});
+
+describe('a reordered activity call', () => {
+  const copy = mkdtempSync(path.join(root, '.temporal', 'replay-proof-'));
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+  /**
+   * The flush step, changed the way a well-meaning refactor might: busy runners first, idle ones after.
+   * Same outcome, other order of activities: the committed flush history must refuse it.
+   */
+  function reorderFlush(): void {
+    for (const folder of ['contracts', 'policy', 'workflows']) {
+      cpSync(path.join(root, folder), path.join(copy, folder), { recursive: true });
+    }
+    const file = path.join(copy, 'workflows/flush-step.ts');
+    const source = readFileSync(file, 'utf8');
+    const idleFirst = `    const soft = await deleteIdleRunners({ spec: settings, candidates: idle, count: idle.length });
+    let deleted = soft.deleted;
+    if (request.busy) {
+      const rest = runners.filter((runner) => !deleted.includes(runner.name));
+      deleted = [...deleted, ...(await deleteBusyRunners({ spec: settings, candidates: rest })).deleted];
+    }
+`;
+    const busyFirst = `    const busy = runners.filter((runner) => !idle.includes(runner));
+    const gone = request.busy ? (await deleteBusyRunners({ spec: settings, candidates: busy })).deleted : [];
+    const soft = await deleteIdleRunners({ spec: settings, candidates: idle, count: idle.length });
+    const deleted = [...gone, ...soft.deleted];
+`;
+    // If the flush step changes, this proof must be rewritten, not silently pass.
+    expect(source).toContain(idleFirst);
+    writeFileSync(file, source.replace(idleFirst, busyFirst));
+  }
+
+  test('fails replay of the committed flush history with a non-determinism error', async () => {
+    reorderFlush();
+    const reordered = await bundleWorkflowCode({ workflowsPath: path.join(copy, 'workflows'), logger: quietBundler });
+    const error = await replay(reordered, 'flush.json');
+    expect(error?.name).toBe('DeterminismViolationError');
+    expect(error?.message).toMatch(/deleteIdleRunners|deleteBusyRunners|activity/i);
+  }, 120_000);
+});
