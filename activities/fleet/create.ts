@@ -1,3 +1,4 @@
+import { runnerLabels } from '../../policy/runner-labels';
 import type { CreateRunnersResult, RunnerSpec } from '../interfaces';
 import { errorMessage, mapConcurrent } from './concurrency';
 import type { FleetOptions } from './options';
@@ -35,7 +36,8 @@ async function createOne(
   spec: RunnerSpec,
   name: string,
 ): Promise<Outcome> {
-  const register = () => registry.generateJitConfig({ name, labels: spec.labels, runnerGroup: options.runnerGroup });
+  const labels = runnerLabels(spec.labels, spec.architecture);
+  const register = () => registry.generateJitConfig({ name, labels, runnerGroup: options.runnerGroup });
   let registration: Awaited<ReturnType<typeof register>>;
   try {
     registration = await register();
