@@ -110,6 +110,16 @@ describe('GitHub simulator: workflow jobs', () => {
     expect(done).toMatchObject({ status: 'completed', conclusion: 'success', completed_at: expect.any(String) });
   });
 
+  test('a JIT runner carries only the labels it registered: no self-hosted, Linux or X64 of its own', async () => {
+    await bootJitRunner('jit-bare', ['bare']);
+    expect(runnerOf('jit-bare')?.labels).toEqual(['bare']);
+    const { id } = sim.queueJob({ labels: ['self-hosted', 'bare'] });
+    expect(jobOf(id)).toMatchObject({ status: 'queued' });
+    await bootJitRunner('jit-full', ['self-hosted', 'linux', 'x64', 'bare']);
+    expect(jobOf(id)).toMatchObject({ status: 'in_progress', runnerName: 'jit-full' });
+    sim.finishJob('jit-full');
+  });
+
   test('a job waits for a runner that fits: not busy, offline, short of labels or another repo’s', async () => {
     sim.addRunner({ name: 'fit-busy', labels: ['arm'], busy: true });
     sim.addRunner({ name: 'fit-offline', labels: ['arm'], status: 'offline' });
