@@ -30,6 +30,7 @@ export type {
   SimulatedJobStatus,
   SimulatedRunner,
   SimulatedScope,
+  WebhookContentType,
   WebhookDelivery,
   WebhookTarget,
 } from './types';

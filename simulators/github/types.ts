@@ -96,10 +96,18 @@ export interface QueueJobRequest {
   status?: 'queued' | 'waiting' | 'requested' | 'pending';
 }
 
+/**
+ * A webhook's content type: `form` (application/x-www-form-urlencoded, the JSON in a `payload` field) or
+ * `json` (the JSON as the body). GitHub's default for a new webhook is form.
+ */
+export type WebhookContentType = 'form' | 'json';
+
 /** Where workflow_job webhooks go, signed with the secret, as a GitHub webhook's settings say. */
 export interface WebhookTarget {
   url: string;
   secret: string;
+  /** form by default, as on GitHub. */
+  contentType?: WebhookContentType;
 }
 
 /** One webhook delivery as GitHub POSTs it: the headers (X-GitHub-Event, the signatures, ...) and the raw body. */
@@ -140,9 +148,10 @@ export interface GitHubSimulator {
   webhook: WebhookTarget | undefined;
   /**
    * The signed workflow_job delivery GitHub sends for the job's latest change (action queued, waiting,
-   * in_progress or completed, as its status is now), to POST by hand with sendDelivery.
+   * in_progress or completed, as its status is now), to POST by hand with sendDelivery; form-encoded
+   * unless told otherwise.
    */
-  workflowJobDelivery(jobId: number, secret: string): WebhookDelivery;
+  workflowJobDelivery(jobId: number, secret: string, contentType?: WebhookContentType): WebhookDelivery;
   /** A registration made outside this manager (a hand-configured runner, or many for a pagination test). */
   addRunner(runner: {
     name: string;

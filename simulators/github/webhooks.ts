@@ -2,13 +2,14 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { jobJson } from './job-wire';
 import type { Job } from './jobs';
 import type { GitHubState } from './state';
-import type { WebhookDelivery } from './types';
+import type { WebhookContentType, WebhookDelivery } from './types';
 
 /**
- * `workflow_job` webhooks as GitHub delivers them: a JSON body with the action, the job (in the REST
- * API's format), its repository, organisation and sender, POSTed with the X-GitHub-* headers and the
- * body's HMAC signatures under the webhook's secret. Signed here with node:crypto, independently of the
- * @octokit/webhooks the intake verifies with.
+ * `workflow_job` webhooks as GitHub delivers them: a JSON payload with the action, the job (in the REST
+ * API's format), its repository, organisation and sender, encoded as the webhook's content type (form
+ * by default, as on GitHub) and POSTed with the X-GitHub-* headers and the body's HMAC signatures under
+ * the webhook's secret. Signed here with node:crypto, independently of the @octokit/webhooks the intake
+ * verifies with.
  */
 
 /** GitHub's action for a job's status: what just happened to it. */
@@ -24,7 +25,12 @@ const actions: Record<Job['status'], string> = {
 /** A small stable id for a name, as GitHub's numeric ids of repositories and organisations. */
 const idOf = (name: string) => createHash('sha256').update(name.toLowerCase()).digest().readUInt32BE(0);
 
-export function workflowJobDelivery(state: GitHubState, job: Job, secret: string): WebhookDelivery {
+export function workflowJobDelivery(
+  state: GitHubState,
+  job: Job,
+  secret: string,
+  contentType: WebhookContentType = 'form',
+): WebhookDelivery {
   const account = (login: string, type: string) => ({
     login,
     id: idOf(login),
@@ -51,15 +57,29 @@ export function workflowJobDelivery(state: GitHubState, job: Job, secret: string
     organization: { ...account(job.owner, 'Organization'), description: null },
     sender: account('octocat', 'User'),
   };
-  return signedDelivery('workflow_job', JSON.stringify(payload), secret);
+  return signedDelivery('workflow_job', JSON.stringify(payload), secret, contentType);
 }
 
-/** Any event's delivery of `body` as it is (a test's malformed one too), signed with `secret`. */
-export function signedDelivery(event: string, body: string, secret: string): WebhookDelivery {
+const mediaTypes: Record<WebhookContentType, string> = {
+  form: 'application/x-www-form-urlencoded',
+  json: 'application/json',
+};
+
+/**
+ * Any event's delivery of the JSON text `payload` as it is (a test's malformed one too), in the content
+ * type's body (`payload=<the JSON, form-encoded>` for form), the body signed with `secret`.
+ */
+export function signedDelivery(
+  event: string,
+  payload: string,
+  secret: string,
+  contentType: WebhookContentType = 'form',
+): WebhookDelivery {
+  const body = contentType === 'form' ? new URLSearchParams({ payload }).toString() : payload;
   const hmac = (algorithm: string) => `${algorithm}=${createHmac(algorithm, secret).update(body).digest('hex')}`;
   return {
     headers: {
-      'content-type': 'application/json',
+      'content-type': mediaTypes[contentType],
       'user-agent': 'GitHub-Hookshot/5c1e1ab',
       'x-github-event': event,
       'x-github-delivery': randomUUID(),
@@ -95,7 +115,7 @@ export function sendJobWebhooks(state: GitHubState): void {
   state.jobs.onChange((job) => {
     const target = state.simulator.webhook;
     if (!target) return;
-    const delivery = workflowJobDelivery(state, job, target.secret);
+    const delivery = workflowJobDelivery(state, job, target.secret, target.contentType);
     previous = previous.then(async () => {
       if (await delivered(target.url, delivery, closing.signal)) stats.webhooks.delivered += 1;
       else stats.webhooks.failed += 1;
