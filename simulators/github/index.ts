@@ -34,6 +34,7 @@ export type {
   WebhookDelivery,
   WebhookTarget,
 } from './types';
+export { defaultSecondaryLimits, noSecondaryLimits, type SecondaryLimits } from './secondary-limits';
 export { sendDelivery, signedDelivery } from './webhooks';
 
 const prefixPattern = /^(\/[A-Za-z0-9._-]+)+$/;

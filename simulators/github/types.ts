@@ -1,3 +1,5 @@
+import type { SecondaryLimits } from './secondary-limits';
+
 /** The public face of the GitHub simulator: its options, faults, counters, runners, jobs and handle. */
 
 export interface GitHubSimulatorOptions {
@@ -24,6 +26,8 @@ export interface GitHubSimulatorOptions {
    * does. 'manual': jobs wait for pickUpJobs(), for a test that wants to see them queued first.
    */
   jobPickup?: 'auto' | 'manual';
+  /** GitHub's secondary rate limits (secondary-limits.ts), modelled by default; what is given here replaces its default. */
+  secondaryLimits?: Partial<SecondaryLimits>;
 }
 
 export interface GitHubFaults {
@@ -51,6 +55,8 @@ export interface GitHubSimulatorStats {
   faultsInjected: { dropped: number; serverErrors: number; rateLimited: number; tooManyRequests: number };
   inFlight: number;
   maxInFlight: number;
+  /** API requests refused by a secondary rate limit the simulator models (not the injected faults). */
+  secondaryLimited: { concurrency: number; points: number; contentCreation: number };
   /** workflow_job webhooks sent to `webhook`: answered 2xx, or not (another status, or no answer). */
   webhooks: { delivered: number; failed: number };
 }
@@ -125,6 +131,8 @@ export interface GitHubSimulator {
   /** Mutable: changes apply to the next request. */
   faults: GitHubFaults;
   resetFaults(): void;
+  /** GitHub's secondary rate limits as modelled; mutable, read on every request. */
+  secondaryLimits: SecondaryLimits;
   readonly stats: GitHubSimulatorStats;
   /** A VM ran `run.sh --jitconfig`: its runner comes online, idle. Unknown or used configs throw. */
   bootRunner(encodedJitConfig: string): SimulatedRunner;
