@@ -1,8 +1,9 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { jobJson } from './job-wire';
 import type { Job } from './jobs';
 import type { GitHubState } from './state';
 import type { WebhookContentType, WebhookDelivery } from './types';
+import { organizationJson, repositoryJson, userJson } from './webhook-accounts';
 
 /**
  * `workflow_job` webhooks as GitHub delivers them: a JSON payload with the action, the job (in the REST
@@ -22,40 +23,21 @@ const actions: Record<Job['status'], string> = {
   completed: 'completed',
 };
 
-/** A small stable id for a name, as GitHub's numeric ids of repositories and organisations. */
-const idOf = (name: string) => createHash('sha256').update(name.toLowerCase()).digest().readUInt32BE(0);
-
 export function workflowJobDelivery(
   state: GitHubState,
   job: Job,
   secret: string,
   contentType: WebhookContentType = 'form',
 ): WebhookDelivery {
-  const account = (login: string, type: string) => ({
-    login,
-    id: idOf(login),
-    node_id: Buffer.from(`04:${type}${idOf(login)}`).toString('base64'),
-    url: `${state.baseUrl}/${type === 'User' ? 'users' : 'orgs'}/${login}`,
-    html_url: `https://github.com/${login}`,
-    type,
-  });
-  const fullName = `${job.owner}/${job.repo}`;
+  const workflowJob = jobJson(job, state.baseUrl);
   const payload = {
     action: actions[job.status],
-    workflow_job: jobJson(job, state.baseUrl),
-    repository: {
-      id: idOf(fullName),
-      node_id: Buffer.from(`010:Repository${idOf(fullName)}`).toString('base64'),
-      name: job.repo,
-      full_name: fullName,
-      private: true,
-      owner: account(job.owner, 'Organization'),
-      html_url: `https://github.com/${fullName}`,
-      url: `${state.baseUrl}/repos/${fullName}`,
-      default_branch: 'main',
-    },
-    organization: { ...account(job.owner, 'Organization'), description: null },
-    sender: account('octocat', 'User'),
+    // A webhook's job is queued, waiting, in_progress or completed, as its action: the REST API's
+    // requested and pending are queued there (@octokit/webhooks-schemas, workflow_job queued).
+    workflow_job: { ...workflowJob, status: actions[job.status] },
+    repository: repositoryJson(job.owner, job.repo, state.baseUrl, workflowJob.created_at ?? ''),
+    organization: organizationJson(job.owner, state.baseUrl),
+    sender: userJson('octocat', 'User', state.baseUrl),
   };
   return signedDelivery('workflow_job', JSON.stringify(payload), secret, contentType);
 }
