@@ -1,4 +1,9 @@
-import { startGitHubSimulator, type GitHubSimulator, type SecondaryLimits } from '../../simulators/github';
+import {
+  noSecondaryLimits,
+  startGitHubSimulator,
+  type GitHubSimulator,
+  type SecondaryLimits,
+} from '../../simulators/github';
 
 /** GitHub's secondary rate limits as the simulator models them, seen with plain fetch. */
 const jitRoute = 'POST /orgs/{org}/actions/runners/generate-jitconfig';
@@ -87,9 +92,7 @@ test('a route counted as content creation is held to its windows too', async () 
 });
 
 test('limits can be turned off, for a test about something else', async () => {
-  const unlimited = await startGitHubSimulator({
-    secondaryLimits: { endpointPoints: { points: 0, windowSeconds: 60 } },
-  });
+  const unlimited = await startGitHubSimulator({ secondaryLimits: noSecondaryLimits() });
   try {
     const send = () =>
       fetch(`${unlimited.url}/orgs/acme/actions/runner-groups`, {
