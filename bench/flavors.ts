@@ -31,6 +31,7 @@ export function benchSpec(flavor: string): RunnerSpec {
     openstackFlavor: 'm1.small',
     network: 'runners-net',
     labels: ['self-hosted', 'bench'],
+    architecture: 'x64',
   };
 }
 

@@ -14,8 +14,10 @@ export interface RunnerSpec {
   image: string;
   openstackFlavor: string;
   network: string;
-  /** GitHub runner labels (the JIT config's labels). */
+  /** The flavor's GitHub runner labels; the JIT config's are these plus the implicit ones (policy/runner-labels.ts). */
   labels: string[];
+  /** The runners' architecture label (x64, arm64). */
+  architecture: string;
 }
 
 /** One runner as the joined view of its VM and its GitHub registration sees it. */

@@ -64,7 +64,9 @@ export const flavorSettingsShape = {
     .array(z.string({ error: LABELS_ERROR }).min(1), { error: LABELS_ERROR })
     .default(() => [])
     .describe("the runner's labels"),
-  architecture: name('architecture').default('x64').describe('reactive: the architecture label a job may ask for'),
+  architecture: name('architecture')
+    .default('x64')
+    .describe("the runners' architecture label (registered with `self-hosted` and `linux`)"),
   jobPickupWindowSeconds: seconds('jobPickupWindowSeconds')
     .default(300)
     .describe("reactive: how long a job's runner waits to be picked up (5 looks)"),

@@ -4,6 +4,7 @@
  * a consumer is a worker that takes one job from the flavor's queue and makes one runner for it.
  */
 import type { ReactiveMetricStats } from '../contracts/state';
+import { labelsFitJob, runnerLabels } from './runner-labels';
 
 export interface ReactiveCounts {
   /** Runners of the flavor from the tick's fresh list, busy or not. */
@@ -49,16 +50,11 @@ export function reconcileReactive(counts: ReactiveCounts): ReactivePlan {
   };
 }
 
-/** The labels every self-hosted runner of an architecture carries without being asked. */
-export function implicitRunnerLabels(architecture: string): string[] {
-  return ['self-hosted', 'linux', architecture];
-}
-
 /**
- * A job may run on this flavor when each of its labels (case-insensitive) is one of the flavor's labels
- * or an implicit label; a job asking for anything else is dropped, as the original did.
+ * A job may run on this flavor when its runners' labels (policy/runner-labels.ts: the flavor's, plus
+ * self-hosted, linux and the architecture) hold each of its labels; a job asking for anything else is
+ * dropped, as the original did.
  */
 export function supportsJobLabels(jobLabels: string[], flavorLabels: string[], architecture: string): boolean {
-  const known = new Set([...flavorLabels, ...implicitRunnerLabels(architecture)].map((label) => label.toLowerCase()));
-  return jobLabels.every((label) => known.has(label.toLowerCase()));
+  return labelsFitJob(runnerLabels(flavorLabels, architecture), jobLabels);
 }

@@ -1,4 +1,5 @@
 import type { CreateRunnersResult, RunnerSpec } from '../../contracts/activities';
+import { runnerLabels } from '../../policy/runner-labels';
 import { errorMessage, mapConcurrent } from './concurrency';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';
@@ -35,7 +36,8 @@ async function createOne(
   spec: RunnerSpec,
   name: string,
 ): Promise<Outcome> {
-  const register = () => registry.generateJitConfig({ name, labels: spec.labels, runnerGroup: options.runnerGroup });
+  const labels = runnerLabels(spec.labels, spec.architecture);
+  const register = () => registry.generateJitConfig({ name, labels, runnerGroup: options.runnerGroup });
   let registration: Awaited<ReturnType<typeof register>>;
   try {
     registration = await register();

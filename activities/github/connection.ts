@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { createRedactor } from '../redact';
+import { githubEndpointBudget, type EndpointBudget } from './endpoint-budget';
 import { toGitHubError } from './errors';
 import { createOctokit, type GitHubAuth, type GitHubLog } from './octokit';
 import type { RateLimitSnapshot } from './plugins';
@@ -17,6 +18,11 @@ export interface GitHubConnectionOptions {
   request?: { fetch?: typeof fetch };
   /** Octokit's log; warn is where rate-limit waits are reported (console.warn by default). */
   log?: Partial<GitHubLog>;
+  /**
+   * The points one endpoint may spend per window, which the client stays within: GitHub's 900 a minute
+   * by default. A smaller budget leaves room for another user of the credential.
+   */
+  endpointBudget?: EndpointBudget;
 }
 
 /**
@@ -47,6 +53,7 @@ export function connectGitHub(options: GitHubConnectionOptions): GitHubConnectio
     fetch: options.request?.fetch,
     log: { debug: noop, info: noop, warn: console.warn, error: console.error, ...options.log },
     rateLimit,
+    endpointBudget: options.endpointBudget ?? githubEndpointBudget,
   });
   const redact = createRedactor(options.auth.kind === 'token' ? [options.auth.token] : [options.auth.privateKey]);
   return {
@@ -60,7 +67,7 @@ export function connectGitHub(options: GitHubConnectionOptions): GitHubConnectio
 }
 
 /** Configuration mistakes fail at once, naming the field, never its value. */
-function validate({ auth, baseUrl, maxRateLimitWaitSeconds }: GitHubConnectionOptions): void {
+function validate({ auth, baseUrl, maxRateLimitWaitSeconds, endpointBudget }: GitHubConnectionOptions): void {
   const problem = (() => {
     if (auth.kind === 'token' && !auth.token) return 'auth.token is empty';
     if (auth.kind === 'app' && !/PRIVATE KEY-----/.test(auth.privateKey)) return 'auth.privateKey is not a PEM key';
@@ -69,6 +76,9 @@ function validate({ auth, baseUrl, maxRateLimitWaitSeconds }: GitHubConnectionOp
     if (baseUrl !== undefined && !URL.canParse(baseUrl)) return 'baseUrl is not a URL';
     if (maxRateLimitWaitSeconds !== undefined && !(maxRateLimitWaitSeconds >= 0)) {
       return 'maxRateLimitWaitSeconds must be 0 or more';
+    }
+    if (endpointBudget && !(endpointBudget.points >= 5 && endpointBudget.windowSeconds > 0)) {
+      return 'endpointBudget needs 5 points or more (a POST) in a positive window';
     }
     return undefined;
   })();

@@ -3,6 +3,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { endpointBudget, type EndpointBudget } from './endpoint-budget';
 import { perAttempt, type RateLimitSnapshot } from './plugins';
 import { createWaitPolicy, retryOn429, throttleOptions } from './rate-limits';
 
@@ -26,6 +27,8 @@ export interface OctokitConfig {
   log: GitHubLog;
   /** Filled in with the rate-limit headers of every answer. */
   rateLimit: RateLimitSnapshot;
+  /** GitHub's secondary limit on points per endpoint, which the client keeps within (endpoint-budget.ts). */
+  endpointBudget: EndpointBudget;
 }
 
 /**
@@ -38,18 +41,21 @@ const clientErrors = Array.from({ length: 100 }, (_, i) => 400 + i);
 
 /**
  * One Octokit per client. Plugin order is hook order, innermost first: per-attempt headers and metrics,
- * then plugin-throttling (403 rate limits), plugin-retry (5xx: 3 retries after 0.5, 2 and 4.5 s), and the
- * 429 handler outermost. The App strategy mints and caches installation tokens itself.
+ * then plugin-throttling (403 rate limits, 10 requests in flight per credential), the per-endpoint point
+ * budget, plugin-retry (5xx: 3 retries after 0.5, 2 and 4.5 s), and the 429 handler outermost. The App
+ * strategy mints and caches installation tokens itself.
  */
 export function createOctokit(config: OctokitConfig): Octokit {
   const policy = createWaitPolicy(config.maxRateLimitWaitSeconds, config.log.warn);
+  const { auth } = config;
+  const id = limiterId(config.baseUrl, auth);
   const GitHub = Octokit.plugin(
     perAttempt(config.requestTimeoutMs, config.rateLimit),
     throttling,
+    endpointBudget(id, config.endpointBudget),
     retry,
     retryOn429(policy),
   );
-  const { auth } = config;
   return new GitHub({
     baseUrl: config.baseUrl,
     userAgent: 'openstack-runner-autoscaler',
@@ -61,12 +67,12 @@ export function createOctokit(config: OctokitConfig): Octokit {
           authStrategy: createAppAuth,
           auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId },
         }),
-    throttle: throttleOptions(limiterId(config.baseUrl, auth), policy),
+    throttle: throttleOptions(id, policy),
     retry: { doNotRetry: clientErrors, retries: 3, retryAfterBaseValue: 500 },
   });
 }
 
-/** Keys plugin-throttling's process-wide limiters: one budget per GitHub host and credential. */
+/** Keys the process-wide limiters (plugin-throttling's, the endpoint budget's): one budget per GitHub host and credential. */
 function limiterId(baseUrl: string, auth: GitHubAuth): string {
   const credential =
     auth.kind === 'app'

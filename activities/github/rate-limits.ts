@@ -1,3 +1,4 @@
+import Bottleneck from 'bottleneck';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ThrottlingOptions } from '@octokit/plugin-throttling';
 import { asHttpError, headerOf, type HttpError } from './http-error';
@@ -57,19 +58,17 @@ export function createWaitPolicy(maxWaitSeconds: number, warn: (message: string)
   };
 }
 
-/** Stands in for a Bottleneck.Group (bottleneck is not a direct dependency): runs each job at once. */
-const unthrottled = {
-  key: () => ({ schedule: <T>(_options: unknown, job: () => Promise<T>) => job() }),
-} as unknown as NonNullable<ThrottlingOptions['write']>;
+/** Takes the place of plugin-throttling's write group: a Bottleneck group with no limit of its own. */
+const unthrottled = new Bottleneck.Group();
 
 /**
  * plugin-throttling, tuned. Its limiter groups are process-wide and keyed by `id`, so the clients of one
  * credential share them, as GitHub counts secondary limits per credential. Its `global` group (10 requests
- * in flight per id) is kept. Its `write` group spaces all POSTs and DELETEs one second apart: right for
- * comments and issues, which GitHub caps at 80 a minute, but it would stretch 200 JIT configs over 200 s.
- * Registering and deleting runners is not content creation, so writes skip that group: they stay bounded
- * by the 10 in flight and by the caller's own concurrency, and a secondary limit GitHub does raise is
- * handled by the policy above.
+ * in flight per id, well within GitHub's 100 concurrent) is kept. Its `write` group spaces all POSTs and
+ * DELETEs one second apart: right for comments and issues, which GitHub caps at 80 a minute, but it would
+ * stretch 200 JIT configs over 200 s. Registering and deleting runners is not content creation, so writes
+ * skip that group: the endpoint budget (endpoint-budget.ts) keeps them within GitHub's 900 points a
+ * minute per endpoint, and a secondary limit GitHub does raise is handled by the policy above.
  */
 export function throttleOptions(id: string, policy: WaitPolicy): ThrottlingOptions {
   const handler =

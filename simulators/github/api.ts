@@ -7,7 +7,8 @@ import { failure, Refusal, send, type Context, type Route } from './wire';
 
 /**
  * One API request (not /control/), start to end: its call counted and kept in flight, injected latency,
- * a dropped connection, the rate-limit headers, an injected fault, or else authentication and the route.
+ * a dropped connection, the rate-limit headers, an injected fault, or else authentication, the secondary
+ * rate limits and the route.
  */
 export function createApi(
   state: GitHubState,
@@ -16,10 +17,12 @@ export function createApi(
   const table = routes(state);
   const rateWindow = new RateWindow();
 
-  const dispatch = (req: IncomingMessage, matched: Route | undefined, context: Context): Reply => {
+  const dispatch = (req: IncomingMessage, matched: Route | undefined, context: Context, route: string): Reply => {
     if (!matched) return failure(404, 'Not Found');
     const problem = state.auth.problem(req, matched.auth);
     if (problem) return failure(401, problem);
+    const limited = state.secondary.admit(state.auth.credentialOf(req), matched.method, route);
+    if (limited) return limited;
     try {
       return matched.handle(context);
     } catch (err) {
@@ -37,8 +40,10 @@ export function createApi(
     stats.calls[key] = (stats.calls[key] ?? 0) + 1;
     stats.inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    const done = state.secondary.arrived(state.auth.credentialOf(req));
     res.on('close', () => {
       stats.inFlight -= 1;
+      done();
     });
     if (simulator.faults.latencyMs > 0 && !(await pause(simulator.faults.latencyMs, state.closing.signal))) return;
     if (Math.random() < simulator.faults.dropRate) {
@@ -47,7 +52,7 @@ export function createApi(
       return;
     }
     const headers = rateWindow.use();
-    const reply = injectedFault(simulator.faults, stats) ?? dispatch(req, match?.route, { params, url, body });
+    const reply = injectedFault(simulator.faults, stats) ?? dispatch(req, match?.route, { params, url, body }, key);
     send(res, { ...reply, headers: { ...headers, ...reply.headers } });
   };
 }

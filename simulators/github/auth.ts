@@ -31,13 +31,25 @@ export class GitHubAuth {
 
   /** Why the request's credentials do not do for a route needing a token (PAT or installation) or a JWT. */
   problem(req: IncomingMessage, kind: Route['auth']): string | undefined {
-    const presented = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const presented = presentedToken(req);
     if (presented === undefined) return 'Requires authentication';
     if (kind === 'jwt') return this.#jwtProblem(presented);
     const tokenExpiry = this.#installationTokens.get(presented);
     return presented === this.token || (tokenExpiry !== undefined && tokenExpiry > Date.now())
       ? undefined
       : 'Bad credentials';
+  }
+
+  /**
+   * Whose budget a request spends, as GitHub counts its secondary limits per credential: the PAT's, the
+   * installation's (whichever of its tokens), or the App's own (its JWTs).
+   */
+  credentialOf(req: IncomingMessage): string {
+    const presented = presentedToken(req);
+    if (presented === undefined) return 'anonymous';
+    if (presented === this.token) return 'pat';
+    if (this.#installationTokens.has(presented)) return `installation ${this.#app?.installationId}`;
+    return `app ${this.#app?.appId}`;
   }
 
   /** A new installation token, valid for an hour; throws a 404 for an installation not served. */
@@ -79,6 +91,10 @@ export class GitHubAuth {
     if (String(claims.iss) !== String(app.appId)) return 'Integration not found';
     return undefined;
   }
+}
+
+function presentedToken(req: IncomingMessage): string | undefined {
+  return /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
 }
 
 /** `POST /app/installations/{installation_id}/access_tokens`, authenticated by the App's JWT. */

@@ -12,8 +12,8 @@ import { failure } from './wire';
  * POST /control/runners/boot {encoded_jit_config}, POST (assign) or DELETE (finish)
  * /control/runners/{name}/job; GET /control/jobs, POST /control/jobs {labels, owner?, repo?, status?}
  * (201 {id, url}), POST /control/jobs/pickup, POST /control/jobs/{id}/finish {conclusion?}; PUT
- * /control/webhook {url, secret} or DELETE it. A lifecycle step that is not possible now answers 409, a
- * request no job could come from 422.
+ * /control/webhook {url, secret, content_type?: form (default) or json} or DELETE it. A lifecycle step
+ * that is not possible now answers 409, a request no job could come from 422.
  */
 export function control(
   state: GitHubState,
@@ -58,7 +58,9 @@ export function control(
       if (typeof input.url !== 'string' || !URL.canParse(input.url) || typeof input.secret !== 'string') {
         return failure(422, 'a webhook needs a url and a secret');
       }
-      simulator.webhook = { url: input.url, secret: input.secret };
+      const contentType = input.content_type ?? 'form';
+      if (contentType !== 'form' && contentType !== 'json') return failure(422, 'content_type is form or json');
+      simulator.webhook = { url: input.url, secret: input.secret, contentType };
       return { status: 204 };
     }
     if (path === '/control/webhook' && method === 'DELETE') {

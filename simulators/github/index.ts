@@ -12,8 +12,8 @@ import { failure, send } from './wire';
 
 /**
  * A GitHub REST API simulator for the self-hosted-runner and workflow-job endpoints, on node:http, speaking
- * the real wire formats: JSON bodies, Link pagination, x-ratelimit-* headers, GitHub's status codes and
- * error bodies, App authentication (a JWT traded for an installation token), and signed workflow_job
+ * the real wire formats: JSON bodies, Link pagination, x-ratelimit-* headers, GitHub's secondary rate
+ * limits (secondary-limits.ts), GitHub's status codes and error bodies, App authentication (a JWT traded for an installation token), and signed workflow_job
  * webhooks. Runner VMs are simulated by lifecycle helpers: bootRunner (run.sh --jitconfig), assignJob,
  * finishJob; workflow jobs by queueJob, which an idle runner whose labels fit picks up (pickup.ts), and
  * finishJobById. Faults are set at runtime, in process (`faults`) or over HTTP (PUT /control/faults);
@@ -30,9 +30,11 @@ export type {
   SimulatedJobStatus,
   SimulatedRunner,
   SimulatedScope,
+  WebhookContentType,
   WebhookDelivery,
   WebhookTarget,
 } from './types';
+export { noSecondaryLimits, type SecondaryLimits } from './secondary-limits';
 export { sendDelivery, signedDelivery } from './webhooks';
 
 const prefixPattern = /^(\/[A-Za-z0-9._-]+)+$/;

@@ -38,7 +38,7 @@ export function createJobLifecycle(state: GitHubState): JobLifecycle {
       // Its runner is a single-use JIT runner, as in finishJob: it deregisters.
       runner?.scope.runners.delete(runner.id);
     },
-    workflowJobDelivery: (jobId, secret) => workflowJobDelivery(state, jobOf(jobId), secret),
+    workflowJobDelivery: (jobId, secret, contentType) => workflowJobDelivery(state, jobOf(jobId), secret, contentType),
   };
 }
 

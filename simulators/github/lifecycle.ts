@@ -1,5 +1,5 @@
 import { autoPickUp } from './pickup';
-import { snapshot } from './runners';
+import { configuredRunnerLabels, snapshot } from './runners';
 import type { GitHubState } from './state';
 import type { GitHubSimulator, SimulatedRunner } from './types';
 
@@ -58,7 +58,8 @@ export function createLifecycle(state: GitHubState): Lifecycle {
       const key = !scope ? `orgs/${org}` : 'org' in scope ? `orgs/${scope.org}` : `repos/${scope.owner}/${scope.repo}`;
       const target = runners.scope(key);
       if (!target) throw new Error(`the simulator does not serve ${key}`);
-      const runner = runners.register(target, name, labels, 1);
+      // Configured by hand with config.sh, which adds its default labels.
+      const runner = runners.register(target, name, labels, 1, configuredRunnerLabels);
       Object.assign(runner, { status, busy: busy && status === 'online', os: 'Linux' });
       autoPickUp(state);
       return snapshot(runner);

@@ -2,14 +2,24 @@ import type { GitHubSimulatorOptions, SimulatedRunner } from './types';
 
 /** The runner registrations: the organisation's and the repository's, with their groups and labels. */
 
-const readOnlyLabels = ['self-hosted', 'Linux', 'X64'];
+/**
+ * The labels `config.sh` gives every runner it configures: read-only, "applied automatically when the
+ * runner is configured" (the REST API's runner-label schema). A just-in-time registration gets none of
+ * them: GitHub gives it exactly the labels its request names, all custom.
+ */
+export const configuredRunnerLabels = ['self-hosted', 'Linux', 'X64'];
+
+export interface RunnerLabel {
+  name: string;
+  type: 'read-only' | 'custom';
+}
 
 export interface Runner {
   id: number;
   name: string;
   scope: Scope;
   groupId: number;
-  labels: string[];
+  labels: RunnerLabel[];
   status: 'online' | 'offline';
   busy: boolean;
   os: string;
@@ -29,7 +39,7 @@ export const snapshot = (runner: Runner): SimulatedRunner => ({
   scope: runner.scope.key,
   status: runner.status,
   busy: runner.busy,
-  labels: [...runner.labels],
+  labels: runner.labels.map((label) => label.name),
   runnerGroupId: runner.groupId,
 });
 
@@ -71,14 +81,22 @@ export class RunnerStore {
     return matches[0];
   }
 
-  /** A new registration, offline until a VM boots with its JIT config. */
-  register(scope: Scope, name: string, labels: string[], groupId: number): Runner {
+  /**
+   * A new registration, offline until a VM boots with its JIT config: `labels` as named, custom, after
+   * the `readOnly` ones (none for a JIT registration).
+   */
+  register(scope: Scope, name: string, labels: string[], groupId: number, readOnly: string[] = []): Runner {
     const runner: Runner = {
       id: this.#nextRunnerId++,
       name,
       scope,
       groupId,
-      labels: [...readOnlyLabels, ...labels.filter((label) => !readOnlyLabels.includes(label))],
+      labels: [
+        ...readOnly.map((label) => ({ name: label, type: 'read-only' as const })),
+        ...labels
+          .filter((label) => !readOnly.includes(label))
+          .map((label) => ({ name: label, type: 'custom' as const })),
+      ],
       status: 'offline',
       busy: false,
       os: 'unknown',
@@ -96,9 +114,9 @@ export class RunnerStore {
       status: runner.status,
       busy: runner.busy,
       ephemeral: true,
-      labels: runner.labels.map((name) => {
+      labels: runner.labels.map(({ name, type }) => {
         if (!this.#labelIds.has(name)) this.#labelIds.set(name, this.#labelIds.size + 1);
-        return { id: this.#labelIds.get(name), name, type: readOnlyLabels.includes(name) ? 'read-only' : 'custom' };
+        return { id: this.#labelIds.get(name), name, type };
       }),
     };
   }

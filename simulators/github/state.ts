@@ -3,6 +3,7 @@ import { defaultFaults } from './faults';
 import { JitConfigs } from './jit-config';
 import { JobStore } from './jobs';
 import { RunnerStore } from './runners';
+import { defaultSecondaryLimits, SecondaryLimiter, type SecondaryLimits } from './secondary-limits';
 import type { GitHubFaults, GitHubSimulatorOptions, GitHubSimulatorStats, WebhookTarget } from './types';
 
 /** Everything one simulated GitHub holds, shared by its routes, its control API and its handle. */
@@ -23,11 +24,28 @@ export interface GitHubState {
    * ones: a test changes them there, and resetFaults replaces the faults, so they are read through it on
    * every request and every job change.
    */
-  simulator: { faults: GitHubFaults; webhook: WebhookTarget | undefined };
+  simulator: { faults: GitHubFaults; webhook: WebhookTarget | undefined; secondaryLimits: SecondaryLimits };
+  secondary: SecondaryLimiter;
 }
 
 export function createState(options: GitHubSimulatorOptions): GitHubState {
   const org = options.org ?? 'acme';
+  const simulator = {
+    faults: defaultFaults(),
+    webhook: undefined,
+    secondaryLimits: { ...defaultSecondaryLimits(), ...options.secondaryLimits },
+  };
+  const stats: GitHubSimulatorStats = {
+    calls: {},
+    jitConfigsIssued: 0,
+    deletesRefusedBusy: 0,
+    installationTokensIssued: 0,
+    faultsInjected: { dropped: 0, serverErrors: 0, rateLimited: 0, tooManyRequests: 0 },
+    inFlight: 0,
+    maxInFlight: 0,
+    secondaryLimited: { concurrency: 0, points: 0, contentCreation: 0 },
+    webhooks: { delivered: 0, failed: 0 },
+  };
   return {
     org,
     auth: new GitHubAuth(options),
@@ -35,18 +53,10 @@ export function createState(options: GitHubSimulatorOptions): GitHubState {
     jitConfigs: new JitConfigs(),
     jobs: new JobStore(org),
     jobPickup: options.jobPickup ?? 'auto',
-    stats: {
-      calls: {},
-      jitConfigsIssued: 0,
-      deletesRefusedBusy: 0,
-      installationTokensIssued: 0,
-      faultsInjected: { dropped: 0, serverErrors: 0, rateLimited: 0, tooManyRequests: 0 },
-      inFlight: 0,
-      maxInFlight: 0,
-      webhooks: { delivered: 0, failed: 0 },
-    },
+    stats,
     baseUrl: '',
     closing: new AbortController(),
-    simulator: { faults: defaultFaults(), webhook: undefined },
+    simulator,
+    secondary: new SecondaryLimiter(() => simulator.secondaryLimits, stats),
   };
 }

@@ -1,3 +1,5 @@
+import type { SecondaryLimits } from './secondary-limits';
+
 /** The public face of the GitHub simulator: its options, faults, counters, runners, jobs and handle. */
 
 export interface GitHubSimulatorOptions {
@@ -24,6 +26,8 @@ export interface GitHubSimulatorOptions {
    * does. 'manual': jobs wait for pickUpJobs(), for a test that wants to see them queued first.
    */
   jobPickup?: 'auto' | 'manual';
+  /** GitHub's secondary rate limits (secondary-limits.ts), modelled by default; what is given here replaces its default. */
+  secondaryLimits?: Partial<SecondaryLimits>;
 }
 
 export interface GitHubFaults {
@@ -51,6 +55,8 @@ export interface GitHubSimulatorStats {
   faultsInjected: { dropped: number; serverErrors: number; rateLimited: number; tooManyRequests: number };
   inFlight: number;
   maxInFlight: number;
+  /** API requests refused by a secondary rate limit the simulator models (not the injected faults). */
+  secondaryLimited: { concurrency: number; points: number; contentCreation: number };
   /** workflow_job webhooks sent to `webhook`: answered 2xx, or not (another status, or no answer). */
   webhooks: { delivered: number; failed: number };
 }
@@ -96,10 +102,18 @@ export interface QueueJobRequest {
   status?: 'queued' | 'waiting' | 'requested' | 'pending';
 }
 
+/**
+ * A webhook's content type: `form` (application/x-www-form-urlencoded, the JSON in a `payload` field) or
+ * `json` (the JSON as the body). GitHub's default for a new webhook is form.
+ */
+export type WebhookContentType = 'form' | 'json';
+
 /** Where workflow_job webhooks go, signed with the secret, as a GitHub webhook's settings say. */
 export interface WebhookTarget {
   url: string;
   secret: string;
+  /** form by default, as on GitHub. */
+  contentType?: WebhookContentType;
 }
 
 /** One webhook delivery as GitHub POSTs it: the headers (X-GitHub-Event, the signatures, ...) and the raw body. */
@@ -117,6 +131,8 @@ export interface GitHubSimulator {
   /** Mutable: changes apply to the next request. */
   faults: GitHubFaults;
   resetFaults(): void;
+  /** GitHub's secondary rate limits as modelled; mutable, read on every request. */
+  secondaryLimits: SecondaryLimits;
   readonly stats: GitHubSimulatorStats;
   /** A VM ran `run.sh --jitconfig`: its runner comes online, idle. Unknown or used configs throw. */
   bootRunner(encodedJitConfig: string): SimulatedRunner;
@@ -140,9 +156,10 @@ export interface GitHubSimulator {
   webhook: WebhookTarget | undefined;
   /**
    * The signed workflow_job delivery GitHub sends for the job's latest change (action queued, waiting,
-   * in_progress or completed, as its status is now), to POST by hand with sendDelivery.
+   * in_progress or completed, as its status is now), to POST by hand with sendDelivery; form-encoded
+   * unless told otherwise.
    */
-  workflowJobDelivery(jobId: number, secret: string): WebhookDelivery;
+  workflowJobDelivery(jobId: number, secret: string, contentType?: WebhookContentType): WebhookDelivery;
   /** A registration made outside this manager (a hand-configured runner, or many for a pagination test). */
   addRunner(runner: {
     name: string;

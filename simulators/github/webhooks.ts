@@ -1,14 +1,16 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { jobJson } from './job-wire';
 import type { Job } from './jobs';
 import type { GitHubState } from './state';
-import type { WebhookDelivery } from './types';
+import type { WebhookContentType, WebhookDelivery } from './types';
+import { organizationJson, repositoryJson, userJson } from './webhook-accounts';
 
 /**
- * `workflow_job` webhooks as GitHub delivers them: a JSON body with the action, the job (in the REST
- * API's format), its repository, organisation and sender, POSTed with the X-GitHub-* headers and the
- * body's HMAC signatures under the webhook's secret. Signed here with node:crypto, independently of the
- * @octokit/webhooks the intake verifies with.
+ * `workflow_job` webhooks as GitHub delivers them: a JSON payload with the action, the job (in the REST
+ * API's format), its repository, organisation and sender, encoded as the webhook's content type (form
+ * by default, as on GitHub) and POSTed with the X-GitHub-* headers and the body's HMAC signatures under
+ * the webhook's secret. Signed here with node:crypto, independently of the @octokit/webhooks the intake
+ * verifies with.
  */
 
 /** GitHub's action for a job's status: what just happened to it. */
@@ -21,45 +23,45 @@ const actions: Record<Job['status'], string> = {
   completed: 'completed',
 };
 
-/** A small stable id for a name, as GitHub's numeric ids of repositories and organisations. */
-const idOf = (name: string) => createHash('sha256').update(name.toLowerCase()).digest().readUInt32BE(0);
-
-export function workflowJobDelivery(state: GitHubState, job: Job, secret: string): WebhookDelivery {
-  const account = (login: string, type: string) => ({
-    login,
-    id: idOf(login),
-    node_id: Buffer.from(`04:${type}${idOf(login)}`).toString('base64'),
-    url: `${state.baseUrl}/${type === 'User' ? 'users' : 'orgs'}/${login}`,
-    html_url: `https://github.com/${login}`,
-    type,
-  });
-  const fullName = `${job.owner}/${job.repo}`;
+export function workflowJobDelivery(
+  state: GitHubState,
+  job: Job,
+  secret: string,
+  contentType: WebhookContentType = 'form',
+): WebhookDelivery {
+  const workflowJob = jobJson(job, state.baseUrl);
   const payload = {
     action: actions[job.status],
-    workflow_job: jobJson(job, state.baseUrl),
-    repository: {
-      id: idOf(fullName),
-      node_id: Buffer.from(`010:Repository${idOf(fullName)}`).toString('base64'),
-      name: job.repo,
-      full_name: fullName,
-      private: true,
-      owner: account(job.owner, 'Organization'),
-      html_url: `https://github.com/${fullName}`,
-      url: `${state.baseUrl}/repos/${fullName}`,
-      default_branch: 'main',
-    },
-    organization: { ...account(job.owner, 'Organization'), description: null },
-    sender: account('octocat', 'User'),
+    // A webhook's job is queued, waiting, in_progress or completed, as its action: the REST API's
+    // requested and pending are queued there (@octokit/webhooks-schemas, workflow_job queued).
+    workflow_job: { ...workflowJob, status: actions[job.status] },
+    repository: repositoryJson(job.owner, job.repo, state.baseUrl, workflowJob.created_at ?? ''),
+    organization: organizationJson(job.owner, state.baseUrl),
+    sender: userJson('octocat', 'User', state.baseUrl),
   };
-  return signedDelivery('workflow_job', JSON.stringify(payload), secret);
+  return signedDelivery('workflow_job', JSON.stringify(payload), secret, contentType);
 }
 
-/** Any event's delivery of `body` as it is (a test's malformed one too), signed with `secret`. */
-export function signedDelivery(event: string, body: string, secret: string): WebhookDelivery {
+const mediaTypes: Record<WebhookContentType, string> = {
+  form: 'application/x-www-form-urlencoded',
+  json: 'application/json',
+};
+
+/**
+ * Any event's delivery of the JSON text `payload` as it is (a test's malformed one too), in the content
+ * type's body (`payload=<the JSON, form-encoded>` for form), the body signed with `secret`.
+ */
+export function signedDelivery(
+  event: string,
+  payload: string,
+  secret: string,
+  contentType: WebhookContentType = 'form',
+): WebhookDelivery {
+  const body = contentType === 'form' ? new URLSearchParams({ payload }).toString() : payload;
   const hmac = (algorithm: string) => `${algorithm}=${createHmac(algorithm, secret).update(body).digest('hex')}`;
   return {
     headers: {
-      'content-type': 'application/json',
+      'content-type': mediaTypes[contentType],
       'user-agent': 'GitHub-Hookshot/5c1e1ab',
       'x-github-event': event,
       'x-github-delivery': randomUUID(),
@@ -95,7 +97,7 @@ export function sendJobWebhooks(state: GitHubState): void {
   state.jobs.onChange((job) => {
     const target = state.simulator.webhook;
     if (!target) return;
-    const delivery = workflowJobDelivery(state, job, target.secret);
+    const delivery = workflowJobDelivery(state, job, target.secret, target.contentType);
     previous = previous.then(async () => {
       if (await delivered(target.url, delivery, closing.signal)) stats.webhooks.delivered += 1;
       else stats.webhooks.failed += 1;

@@ -16,6 +16,7 @@ export const spec: RunnerSpec = {
   openstackFlavor: 'm1.small',
   network: 'runners-net',
   labels: ['self-hosted', 'small'],
+  architecture: 'x64',
 };
 
 export const specOf = (flavor: string): RunnerSpec => ({ ...spec, flavor, runnerNamePrefix: flavor });

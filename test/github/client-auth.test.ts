@@ -33,7 +33,7 @@ describe('GitHub runner client: authentication and scope', () => {
       name: 'pat-1',
       status: 'offline',
       busy: false,
-      labels: ['self-hosted', 'Linux', 'X64', 'linux'],
+      labels: ['linux'],
     });
   });
 

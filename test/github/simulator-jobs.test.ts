@@ -110,6 +110,16 @@ describe('GitHub simulator: workflow jobs', () => {
     expect(done).toMatchObject({ status: 'completed', conclusion: 'success', completed_at: expect.any(String) });
   });
 
+  test('a JIT runner carries only the labels it registered: no self-hosted, Linux or X64 of its own', async () => {
+    await bootJitRunner('jit-bare', ['bare']);
+    expect(runnerOf('jit-bare')?.labels).toEqual(['bare']);
+    const { id } = sim.queueJob({ labels: ['self-hosted', 'bare'] });
+    expect(jobOf(id)).toMatchObject({ status: 'queued' });
+    await bootJitRunner('jit-full', ['self-hosted', 'linux', 'x64', 'bare']);
+    expect(jobOf(id)).toMatchObject({ status: 'in_progress', runnerName: 'jit-full' });
+    sim.finishJob('jit-full');
+  });
+
   test('a job waits for a runner that fits: not busy, offline, short of labels or another repo’s', async () => {
     sim.addRunner({ name: 'fit-busy', labels: ['arm'], busy: true });
     sim.addRunner({ name: 'fit-offline', labels: ['arm'], status: 'offline' });
@@ -220,46 +230,57 @@ describe('GitHub simulator: workflow jobs', () => {
       answerStatus = 200;
     });
 
-    test('a job’s queued, in_progress and completed changes are delivered, signed as GitHub signs them', async () => {
-      sim.webhook = { url: receiverUrl, secret };
-      const { id, url } = sim.queueJob({ labels: ['hook'] });
-      await bootJitRunner('hook-1', ['hook']);
-      sim.finishJob('hook-1');
-      await until(() => received.length === 3);
+    /** The JSON a delivery carries: the `payload` form field, or the body itself. */
+    const payloadText = (body: string, mediaType: string) =>
+      mediaType === 'application/json' ? body : String(new URLSearchParams(body).get('payload'));
 
-      const verifier = new Webhooks({ secret });
-      const payloads = [];
-      for (const delivery of received) {
-        expect(delivery.headers).toMatchObject({
-          'x-github-event': 'workflow_job',
-          'content-type': 'application/json',
-          'x-github-delivery': expect.stringMatching(/^[0-9a-f-]{36}$/),
-          'user-agent': expect.stringMatching(/^GitHub-Hookshot\//),
+    test.each([
+      ['form, GitHub’s default', undefined, 'application/x-www-form-urlencoded'],
+      ['json', 'json' as const, 'application/json'],
+    ])(
+      'a job’s queued, in_progress and completed changes are delivered (%s), signed as GitHub signs them',
+      async (_case, contentType, mediaType) => {
+        sim.webhook = { url: receiverUrl, secret, contentType };
+        const delivered = sim.stats.webhooks.delivered;
+        const { id, url } = sim.queueJob({ labels: ['hook'] });
+        await bootJitRunner(`hook-${mediaType}`, ['hook']);
+        sim.finishJob(`hook-${mediaType}`);
+        await until(() => received.length === 3);
+
+        const verifier = new Webhooks({ secret });
+        const payloads = [];
+        for (const delivery of received) {
+          expect(delivery.headers).toMatchObject({
+            'x-github-event': 'workflow_job',
+            'content-type': mediaType,
+            'x-github-delivery': expect.stringMatching(/^[0-9a-f-]{36}$/),
+            'user-agent': expect.stringMatching(/^GitHub-Hookshot\//),
+          });
+          expect(await verifier.verify(delivery.body, String(delivery.headers['x-hub-signature-256']))).toBe(true);
+          expect(
+            await new Webhooks({ secret: 'another' }).verify(
+              delivery.body,
+              String(delivery.headers['x-hub-signature-256']),
+            ),
+          ).toBe(false);
+          payloads.push(JSON.parse(payloadText(delivery.body, mediaType)));
+        }
+        expect(payloads.map((payload) => [payload.action, payload.workflow_job.status])).toEqual([
+          ['queued', 'queued'],
+          ['in_progress', 'in_progress'],
+          ['completed', 'completed'],
+        ]);
+        expect(payloads[0]).toMatchObject({
+          workflow_job: { id, url, labels: ['hook'], runner_name: null },
+          repository: { name: 'widgets', full_name: 'acme/widgets', owner: { login: 'acme' } },
+          organization: { login: 'acme' },
+          sender: { login: expect.any(String) },
         });
-        expect(await verifier.verify(delivery.body, String(delivery.headers['x-hub-signature-256']))).toBe(true);
-        expect(
-          await new Webhooks({ secret: 'another' }).verify(
-            delivery.body,
-            String(delivery.headers['x-hub-signature-256']),
-          ),
-        ).toBe(false);
-        payloads.push(JSON.parse(delivery.body));
-      }
-      expect(payloads.map((payload) => [payload.action, payload.workflow_job.status])).toEqual([
-        ['queued', 'queued'],
-        ['in_progress', 'in_progress'],
-        ['completed', 'completed'],
-      ]);
-      expect(payloads[0]).toMatchObject({
-        workflow_job: { id, url, labels: ['hook'], runner_name: null },
-        repository: { name: 'widgets', full_name: 'acme/widgets', owner: { login: 'acme' } },
-        organization: { login: 'acme' },
-        sender: { login: expect.any(String) },
-      });
-      expect(payloads[1].workflow_job).toMatchObject({ runner_name: 'hook-1' });
-      // The simulator counts a delivery once its answer is back, a moment after the receiver saw it.
-      await until(() => sim.stats.webhooks.delivered === 3);
-    });
+        expect(payloads[1].workflow_job).toMatchObject({ runner_name: `hook-${mediaType}` });
+        // The simulator counts a delivery once its answer is back, a moment after the receiver saw it.
+        await until(() => sim.stats.webhooks.delivered === delivered + 3);
+      },
+    );
 
     test('a refused delivery is counted and not retried; workflowJobDelivery builds one by hand', async () => {
       answerStatus = 500;
@@ -269,7 +290,7 @@ describe('GitHub simulator: workflow jobs', () => {
       await until(() => sim.stats.webhooks.failed === failed + 1);
       expect(received).toHaveLength(1);
 
-      const delivery = sim.workflowJobDelivery(id, secret);
+      const delivery = sim.workflowJobDelivery(id, secret, 'json');
       expect(JSON.parse(delivery.body)).toMatchObject({ action: 'queued', workflow_job: { id } });
       expect(await new Webhooks({ secret }).verify(delivery.body, delivery.headers['x-hub-signature-256'])).toBe(true);
     });

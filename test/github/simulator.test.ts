@@ -36,7 +36,8 @@ describe('GitHub simulator', () => {
     expect(created.status).toBe(201);
     const body = (await created.json()) as { runner: Record<string, unknown>; encoded_jit_config: string };
     expect(body.runner).toMatchObject({ name: 'sim-1', status: 'offline', busy: false });
-    expect(body.runner.labels).toContainEqual({ id: expect.any(Number), name: 'gpu', type: 'custom' });
+    // Exactly the labels asked for: GitHub adds no self-hosted, OS or architecture label to a JIT runner.
+    expect(body.runner.labels).toEqual([{ id: expect.any(Number), name: 'gpu', type: 'custom' }]);
     expect(body.encoded_jit_config).toMatch(/^[A-Za-z0-9+/=]+$/);
     expect((await generate({ name: 'sim-1', runner_group_id: 1, labels: ['gpu'] })).status).toBe(409);
     expect((await generate({ name: 'sim-2', runner_group_id: 99, labels: ['gpu'] })).status).toBe(404);

@@ -6,6 +6,7 @@ import {
   signedDelivery,
   startGitHubSimulator,
   type GitHubSimulator,
+  type WebhookContentType,
   type WebhookDelivery,
 } from '../../simulators/github';
 import { startJobIntake, type JobIntake, type JobIntakeOptions } from '../../worker/intake';
@@ -42,10 +43,10 @@ const post = (delivery: WebhookDelivery, url = intake.url) =>
   fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
 const handleOf = (flavor: string) => env.client.workflow.getHandle(flavorWorkflowId(flavor));
 
-/** A queued job on the GitHub simulator and its delivery, as GitHub would send it. */
-function queuedJob(labels: string[]): { job: JobMessage; delivery: WebhookDelivery } {
+/** A queued job on the GitHub simulator and its delivery, as GitHub would send it (form-encoded by default). */
+function queuedJob(labels: string[], contentType?: WebhookContentType): { job: JobMessage; delivery: WebhookDelivery } {
   const { id, url } = github.queueJob({ labels });
-  return { job: { jobId: id, labels, url }, delivery: github.workflowJobDelivery(id, secret) };
+  return { job: { jobId: id, labels, url }, delivery: github.workflowJobDelivery(id, secret, contentType) };
 }
 
 /** The `job` signals in a workflow's history, decoded. */
@@ -79,7 +80,9 @@ afterAll(async () => {
 });
 
 test('a queued job is signalled with start to its flavor’s workflow (202), with the file’s settings', async () => {
+  // Form-encoded, a new GitHub webhook's default content type.
   const { job, delivery } = queuedJob(['self-hosted', 'Small']);
+  expect(delivery.headers['content-type']).toBe('application/x-www-form-urlencoded');
   const answer = await post(delivery);
   expect(answer.status).toBe(202);
   expect(await answer.json()).toEqual({
@@ -113,6 +116,14 @@ test('labels pick the flavor: an arm64 job goes to the large flavor, none to the
     reason: expect.stringContaining('planned-only'),
   });
   await expectNotStarted(planned);
+});
+
+test('a job delivered as application/json is enqueued the same way', async () => {
+  const { job, delivery } = queuedJob(['small'], 'json');
+  const answer = await post(delivery);
+  expect(answer.status).toBe(202);
+  expect(await answer.json()).toMatchObject({ result: 'enqueued', jobId: job.jobId, flavor: small });
+  expect(await jobSignals(handleOf(small))).toContainEqual(job);
 });
 
 test('a redelivery is signalled again, into the same run: the workflow drops the job id it holds', async () => {
@@ -172,7 +183,7 @@ describe('refused or ignored deliveries start nothing', () => {
         };
       },
     ],
-    ['an empty body', () => signedDelivery('workflow_job', '', secret)],
+    ['an empty body', () => signedDelivery('workflow_job', '', secret, 'json')],
   ])('%s: 401', async (_case, delivery) => {
     const answer = await post(delivery(), quiet.url);
     expect(answer.status).toBe(401);
@@ -190,12 +201,43 @@ describe('refused or ignored deliveries start nothing', () => {
     ['an empty label', 'workflow_job', () => queuedPayload({ ...jobJson(), labels: ['quiet', ''] })],
     ['no url', 'workflow_job', () => queuedPayload({ ...jobJson(), url: undefined })],
     ['no event header', '', () => queuedPayload(jobJson())],
-  ])('%s: 400', async (_case, event, body) => {
-    const delivery = signedDelivery(event, body(), secret);
-    if (!event) delete delivery.headers['x-github-event'];
-    const answer = await post(delivery, quiet.url);
-    expect(answer.status).toBe(400);
+  ])('%s: 400, form-encoded or JSON', async (_case, event, body) => {
+    for (const contentType of ['form', 'json'] as const) {
+      const delivery = signedDelivery(event, body(), secret, contentType);
+      if (!event) delete delivery.headers['x-github-event'];
+      const answer = await post(delivery, quiet.url);
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toEqual({ error: expect.any(String) });
+    }
+  });
+
+  /** A delivery of exactly `body`, signed, sent with this content type. */
+  const sentAs = (mediaType: string, body: string) => {
+    const delivery = signedDelivery('workflow_job', body, secret, 'json');
+    return { ...delivery, headers: { ...delivery.headers, 'content-type': mediaType } };
+  };
+
+  test.each([
+    [
+      'a form without its payload field',
+      'application/x-www-form-urlencoded',
+      () => `json=${encodeURIComponent(queuedPayload(jobJson()))}`,
+      400,
+    ],
+    ['another content type', 'text/plain', () => queuedPayload(jobJson()), 415],
+    ['no content type', '', () => queuedPayload(jobJson()), 415],
+  ])('%s: %s', async (_case, mediaType, body, status) => {
+    const answer = await post(sentAs(mediaType, body()), quiet.url);
+    expect(answer.status).toBe(status);
     expect(await answer.json()).toEqual({ error: expect.any(String) });
+  });
+
+  test('charset parameters and case in the content type are no matter', async () => {
+    const answer = await post(
+      sentAs('Application/JSON; charset=utf-8', queuedPayload(jobJson(), 'completed')),
+      quiet.url,
+    );
+    expect(answer.status).toBe(200);
   });
 
   test.each([

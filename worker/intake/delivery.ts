@@ -13,20 +13,20 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Reads a delivery whose signature was checked: `workflow_job` with action `queued` is a job (its id,
+ * Reads the JSON payload of a delivery whose signature was checked: `workflow_job` with action `queued` is a job (its id,
  * labels and API URL); a ping, any other event or another action (in_progress, completed, waiting) is
- * ignored; anything else is invalid, named without echoing the body.
+ * ignored; anything else is invalid, named without echoing the payload.
  */
-export function readDelivery(event: string | undefined, body: string): Delivery {
+export function readDelivery(event: string | undefined, payloadText: string): Delivery {
   if (!event) return { kind: 'invalid', reason: 'no X-GitHub-Event header' };
   if (event !== 'workflow_job') return { kind: 'ignored', reason: `event ${event.slice(0, 64)}` };
   let payload: unknown;
   try {
-    payload = JSON.parse(body);
+    payload = JSON.parse(payloadText);
   } catch {
-    return { kind: 'invalid', reason: 'the body is not JSON' };
+    return { kind: 'invalid', reason: 'the payload is not JSON' };
   }
-  if (!isObject(payload)) return { kind: 'invalid', reason: 'the body is not a JSON object' };
+  if (!isObject(payload)) return { kind: 'invalid', reason: 'the payload is not a JSON object' };
   if (typeof payload.action !== 'string') return { kind: 'invalid', reason: 'action is missing' };
   if (payload.action !== 'queued') return { kind: 'ignored', reason: `action ${payload.action.slice(0, 64)}` };
   const job = payload.workflow_job;

@@ -8,6 +8,7 @@ import { FLAVOR_WORKFLOW_TYPE, flavorWorkflowId, type FlavorWorkflow } from '../
 import { jobSignal } from '../../contracts/definitions';
 import { resolveSettings, type FlavorSettingsInput } from '../../contracts/settings';
 import { readDelivery } from './delivery';
+import { payloadOf } from './payload';
 import { readBody } from './read-body';
 import { routeJob } from './route-job';
 import { signatureCheck } from './signature';
@@ -47,8 +48,9 @@ interface Answer {
 
 /**
  * Reactive mode's intake: GitHub's `workflow_job` webhooks in, one `job` signal-with-start per queued
- * job out, to the workflow of the flavor its labels fit. Answers, in the order checked: 413 for a body
- * over the limit, 401 for a missing or wrong signature (nothing else is looked at), 400 for a malformed
+ * job out, to the workflow of the flavor its labels fit. Either content type a GitHub webhook may have
+ * is read (payload.ts). Answers, in the order checked: 413 for a body over the limit, 401 for a missing
+ * or wrong signature (nothing else is looked at), 415 for another content type, 400 for a malformed
  * delivery, 200 for one that asks for nothing (ping, other events and actions, labels no reactive flavor
  * fits), 202 once the signal is in, and 503 when Temporal cannot take it (GitHub shows the delivery as
  * failed, to redeliver by hand). Each delivery is signalled, a redelivery too: the workflow drops a job
@@ -87,7 +89,9 @@ export async function startJobIntake(options: JobIntakeOptions): Promise<JobInta
     if (!(await verified(body, header(req, 'x-hub-signature-256')))) {
       return { status: 401, body: { error: 'missing or wrong X-Hub-Signature-256' } };
     }
-    const delivery = readDelivery(header(req, 'x-github-event'), body);
+    const payload = payloadOf(header(req, 'content-type'), body);
+    if (payload.kind === 'refused') return { status: payload.status, body: { error: payload.reason } };
+    const delivery = readDelivery(header(req, 'x-github-event'), payload.text);
     if (delivery.kind === 'invalid') return { status: 400, body: { error: delivery.reason } };
     if (delivery.kind === 'ignored') return { status: 200, body: { result: 'ignored', reason: delivery.reason } };
     const flavor = routeJob(delivery.job.labels, flavors);
