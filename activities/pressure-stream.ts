@@ -1,6 +1,8 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PlannerFailure, type PressureStreamEnd, type PressureStreamRequest } from '../contracts/activities';
 import type { PressureSignal } from '../contracts/definitions';
+import { createReconnectPolicy } from './planner/reconnect-policy';
 
 /** What the pressure-stream activity needs of a planner client (activities/planner/client.ts). */
 export interface PressureSource {
@@ -25,6 +27,11 @@ export class RunClosedError extends Error {}
  * run id, so a stream left over from before continue-as-new cannot feed the new run and stops when its
  * run has closed). Signals go out one at a time and only the newest pending value is sent: a burst of
  * changes during one round trip costs one signal, never a queue.
+ *
+ * Silence alone never changes desired: a stalled stream, or one the planner keeps open on lines without
+ * the flavor, is reconnected here at once (reconnect-policy.ts), the last value kept; the planner sends
+ * the current value on connect, which is signalled only if it changed. Only a failed connect (refused,
+ * timed out, an HTTP error) ends the activity, as a failure that starts the workflow's outage path.
  */
 export function createPressureStreamActivity(deps: { planner?: PressureSource; signalPressure: SignalPressure }) {
   return async function streamPressure(request: PressureStreamRequest): Promise<PressureStreamEnd> {
@@ -38,18 +45,42 @@ export function createPressureStreamActivity(deps: { planner?: PressureSource; s
     const abort = new AbortController();
     const onCancel = () => abort.abort(ctx.cancellationSignal.reason);
     ctx.cancellationSignal.addEventListener('abort', onCancel);
-    // Heartbeat on a timer, not per line: the planner re-sends only every 30 s, the heartbeat timeout is 30 s.
+    // Heartbeat on a timer, not per line: a stream may hear nothing for minutes (the planner's shared
+    // keep-alive ticker), the heartbeat timeout is 30 s.
     const heartbeatEvery = Math.max(Math.min((ctx.info.heartbeatTimeoutMs ?? 30_000) / 3, 10_000), 200);
     const heartbeat = setInterval(() => ctx.heartbeat(), heartbeatEvery);
     const sender = latestValueSender((pressure) => deps.signalPressure(run, { streamId: request.streamId, pressure }));
     sender.onError((err) => abort.abort(err));
     ctx.heartbeat();
+    // The stall timeout (the workflow's streamStallTimeoutSeconds) is how long an open stream may be
+    // silent before it is reconnected. With the planner's shared ticker (one keep-alive line per 30 s,
+    // round robin) each of N open streams hears a keep-alive only every N × 30 s: with the old 90 s, any
+    // planner with more than 3 streams stalls its idle ones all the time. A stall is now harmless (a
+    // reconnect, one line), but each costs the planner a request and a token check against its database,
+    // and each reconnect may meet a planner blip, which is a failed connect: N streams stalling every T
+    // seconds cost N / T reconnects a second (1000 flavors: 11/s at 90 s, 3.3/s at 300 s). A dead peer is
+    // caught anyway by TCP keep-alive (the client's, about 25 s), so the stall timeout is left only a
+    // planner that holds the connection but stopped writing: a value missed for one stall period. Hence
+    // 300 s, the cleanup interval: a lone flavor hears 10 keep-alives per stall period, stalls start
+    // above 10 streams per planner, and a hung stream costs at most what the fallback grace tolerates.
+    const stallTimeoutMs = request.stallTimeoutSeconds * 1000;
+    const reconnect = createReconnectPolicy(stallTimeoutMs);
     try {
-      return await planner.streamPressure(request.plannerFlavor, {
-        signal: abort.signal,
-        stallTimeoutMs: request.stallTimeoutSeconds * 1000,
-        onPressure: sender.offer,
-      });
+      for (;;) {
+        try {
+          return await planner.streamPressure(request.plannerFlavor, {
+            signal: abort.signal,
+            stallTimeoutMs,
+            onPressure: sender.offer,
+          });
+        } catch (err) {
+          if (abort.signal.aborted || !reconnect.reconnects(err)) throw err;
+          // Aborted while waiting: end as the stream itself would have, with the abort's reason.
+          await sleep(reconnect.delayMs(), undefined, { signal: abort.signal }).catch(() => {
+            throw abort.signal.reason;
+          });
+        }
+      }
     } catch (err) {
       // A shutting-down worker cancels its activities: a planned handover, not a failure to log.
       if ((ctx.cancellationSignal.reason as Error | undefined)?.message === 'WORKER_SHUTDOWN') return 'worker-shutdown';

@@ -113,7 +113,7 @@ export interface PressureStreamRequest {
   plannerFlavor: string;
   /** Increases with each connection of one workflow; values from an older connection are ignored. */
   streamId: number;
-  /** Silence longer than this is a failure (the planner re-sends every 30 s). */
+  /** Silence longer than this makes the activity reconnect at once, keeping the last value (not a failure). */
   stallTimeoutSeconds: number;
 }
 

@@ -50,9 +50,14 @@ export const flavorSettingsShape = {
     .describe('a runner still offline this long after its VM was made is removed'),
   streamBackoffInitialSeconds: seconds('streamBackoffInitialSeconds').default(5).describe('reconnect backoff start'),
   streamBackoffMaxSeconds: seconds('streamBackoffMaxSeconds').default(60).describe('reconnect backoff cap'),
+  // 300 s: the planner's keep-alives come from one shared 30 s ticker, round robin over every open stream,
+  // so each of N streams hears one only every N × 30 s. A stall now costs one reconnect (the planner sends
+  // the value on connect) and a token check at the planner, N / T a second over all flavors: 3.3/s at 300 s
+  // for 1000 flavors, 11/s at 90 s. A dead peer is caught by TCP keep-alive sooner anyway; the stall only
+  // guards against a planner that holds the connection and stops writing. Equal to the cleanup interval.
   streamStallTimeoutSeconds: seconds('streamStallTimeoutSeconds')
-    .default(90)
-    .describe('silence that counts as a failed stream'),
+    .default(300)
+    .describe('silence after which an open stream is reconnected at once (not a failure: desired stays)'),
   continueAsNewAfterEvents: count('continueAsNewAfterEvents', 100)
     .default(5000)
     .describe('history length that triggers continue-as-new'),

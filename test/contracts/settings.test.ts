@@ -13,7 +13,7 @@ describe('resolveSettings', () => {
       cleanupIntervalSeconds: 300,
       streamBackoffInitialSeconds: 5,
       streamBackoffMaxSeconds: 60,
-      streamStallTimeoutSeconds: 90,
+      streamStallTimeoutSeconds: 300,
     });
   });
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PlannerClient } from '../../activities/planner/client';
+import { PlannerClient, type PlannerClientOptions, type PlannerStreamErrorKind } from '../../activities/planner/client';
 import { eventually, sleep, streamFailure, trackedStreams, type Watch } from './support';
 
 /**
@@ -15,14 +15,17 @@ const streams = trackedStreams();
 const stream = streams.stream;
 const requests: { url?: string; authorization?: string }[] = [];
 
-async function serve(handler: (res: http.ServerResponse) => Promise<void> | void): Promise<PlannerClient> {
+async function serve(
+  handler: (res: http.ServerResponse) => Promise<void> | void,
+  options: Partial<PlannerClientOptions> = {},
+): Promise<PlannerClient> {
   server = http.createServer((req, res) => {
     requests.push({ url: req.url, authorization: req.headers.authorization });
     void Promise.resolve(handler(res)).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return new PlannerClient({ baseUrl: `http://127.0.0.1:${port}/`, token: TOKEN });
+  return new PlannerClient({ baseUrl: `http://127.0.0.1:${port}/`, token: TOKEN, ...options });
 }
 
 const streamError = (watched: Watch) => streamFailure(watched, TOKEN);
@@ -68,14 +71,14 @@ describe('PlannerClient on the wire', () => {
     expect(Object.values(client.skipped).every((count) => count === 0)).toBe(true);
   });
 
-  test('a last line without newline is read before the end of the stream fails it', async () => {
+  test('a last line without newline is read before the end of the stream loses it', async () => {
     const client = await serve((res) => {
       ndjsonHead(res);
       res.end('{"small": 3}\n{"small": 4}');
     });
     const small = stream(client, 'small');
     const err = await streamError(small);
-    expect(err.kind).toBe('transient');
+    expect(err.kind).toBe('lost');
     expect(err.message).toMatch(/ended the stream/);
     expect(small.values).toEqual([3, 4]);
   });
@@ -120,13 +123,51 @@ describe('PlannerClient on the wire', () => {
     expect(err.message.length).toBeLessThan(500);
   });
 
-  test('a silent error body still fails with its status, once the stall timeout cuts it', async () => {
-    const client = await serve((res) => {
-      res.writeHead(503, { 'content-type': 'text/plain' });
-      res.flushHeaders();
-    });
-    const err = await streamError(stream(client, 'small', 300));
+  test('a silent error body still fails with its status, once the connect timeout cuts it', async () => {
+    const client = await serve(
+      (res) => {
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.flushHeaders();
+      },
+      { connectTimeoutMs: 300 },
+    );
+    const err = await streamError(stream(client, 'small', 60_000));
     expect(err.kind).toBe('transient');
     expect(err.status).toBe(503);
+  });
+
+  // The real planner's bodies exactly (text/plain, a trailing newline), and bodies it never sends.
+  test.each<[number, string, PlannerStreamErrorKind, string]>([
+    [400, 'invalid authorization header', 'unauthorized', 'the planner refused the Authorization header'],
+    [400, 'bad request', 'transient', ''],
+    [401, 'unauthorized', 'unauthorized', 'check the planner token'],
+    [403, 'forbidden', 'unauthorized', 'check the planner token'],
+    [404, 'flavor not found', 'not-found', 'no such flavor at the planner'],
+    [404, '404 page not found', 'not-found', 'is the URL the planner API?'],
+    [405, 'method not allowed', 'transient', ''],
+    [500, 'failed to verify auth token', 'transient', 'the planner cannot check tokens: its database is down?'],
+    [500, 'internal server error', 'transient', ''],
+    [502, '<html>bad gateway</html>', 'transient', ''],
+  ])('HTTP %d %j is %s', async (status, body, kind, hint) => {
+    const client = await serve((res) => {
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`${body}\n`);
+    });
+    const err = await streamError(stream(client, 'small'));
+    expect(err).toMatchObject({ kind, status });
+    expect(err.message).toContain(`HTTP ${status} ${body}`);
+    if (hint) expect(err.message).toContain(`(${hint})`);
+    else expect(err.message.endsWith(`HTTP ${status} ${body}`)).toBe(true);
+  });
+
+  test('lines before the first value that hold other flavors only: not-found, nothing delivered', async () => {
+    const client = await serve((res) => {
+      ndjsonHead(res);
+      res.write('{"large": 1, "small ": 2}\n');
+    });
+    const small = stream(client, 'small');
+    const err = await streamError(small);
+    expect(err.kind).toBe('not-found');
+    expect(small.values).toEqual([]);
   });
 });

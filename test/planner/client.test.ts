@@ -1,4 +1,5 @@
 import { PlannerClient } from '../../activities/planner/client';
+import { createWorkerMetrics } from '../../worker/metrics/worker-metrics';
 import {
   MALFORMED_KINDS,
   startPlannerSimulator,
@@ -41,7 +42,6 @@ describe('PlannerClient against the planner simulator', () => {
     expect(client.skipped).toEqual({
       'malformed-json': 0,
       'not-an-object': 0,
-      'missing-flavor': 0,
       'not-a-non-negative-integer': 0,
       'line-too-long': 0,
     });
@@ -59,21 +59,22 @@ describe('PlannerClient against the planner simulator', () => {
 
   test('skips and counts every malformed kind, and the stream goes on', async () => {
     const { sim, client } = await start({ resendIntervalMs: 3_600_000 });
-    sim.faults.malformedEvery = 1;
+    // A line without the flavor is no junk to skip: it ends the stream (the next tests).
+    const skippable = MALFORMED_KINDS.filter((kind) => kind !== 'missing-flavor');
+    Object.assign(sim.faults, { malformedEvery: 1, malformedKinds: skippable });
     sim.setPressure('small', 1);
     const small = stream(client, 'small');
     await eventually(() => small.values.length === 1, 'the connect value');
     // Each value line is followed by the next odd line: the connect value, then one per change.
-    for (let value = 2; value <= MALFORMED_KINDS.length; value += 1) sim.setPressure('small', value);
-    await eventually(() => small.lines === 2 * MALFORMED_KINDS.length, 'every value and odd line');
-    expect(sim.stats.malformedWritten).toEqual(Object.fromEntries(MALFORMED_KINDS.map((kind) => [kind, 1])));
+    for (let value = 2; value <= skippable.length; value += 1) sim.setPressure('small', value);
+    await eventually(() => small.lines === 2 * skippable.length, 'every value and odd line');
+    expect(sim.stats.malformedWritten).toEqual(Object.fromEntries(skippable.map((kind) => [kind, 1])));
     // The split line is the last odd kind: a valid repeat of the last value.
-    const values = MALFORMED_KINDS.map((_kind, i) => i + 1);
-    expect(small.values).toEqual([...values, MALFORMED_KINDS.length]);
+    const values = skippable.map((_kind, i) => i + 1);
+    expect(small.values).toEqual([...values, skippable.length]);
     expect(client.skipped).toEqual({
       'malformed-json': 1,
       'not-an-object': 1,
-      'missing-flavor': 1,
       'not-a-non-negative-integer': 4,
       'line-too-long': 1,
     });
@@ -82,60 +83,93 @@ describe('PlannerClient against the planner simulator', () => {
     await eventually(() => small.values.at(-1) === 42, 'a value after the odd lines');
   });
 
-  test.each<[string, 'unauthorized' | 'not-found' | 'transient', number, string, (sim: PlannerSimulator) => void]>([
-    ['a wrong token', 'unauthorized', 401, 'wrong-token', () => {}],
-    ['a forced 403', 'unauthorized', 403, TOKEN, (sim) => (sim.faults.status = 403)],
-    ['an unknown flavor', 'not-found', 404, TOKEN, (sim) => sim.removeFlavor('small')],
-    ['errorRate 1', 'transient', 503, TOKEN, (sim) => (sim.faults.errorRate = 1)],
-    ['a forced 500', 'transient', 500, TOKEN, (sim) => (sim.faults.status = 500)],
-    ['a forced 302', 'transient', 302, TOKEN, (sim) => (sim.faults.status = 302)],
-  ])('%s is %s (HTTP %d)', async (_name, kind, status, token, fault) => {
+  test('a deleted flavor: its {} line ends the open stream as flavor-missing, counted; the next connect is not-found', async () => {
+    const metrics = createWorkerMetrics();
     const { sim } = await start();
-    sim.setPressure('small', 1);
-    fault(sim);
-    const client = new PlannerClient({ baseUrl: sim.url, token });
-    const err = await failureOf(stream(client, 'small'));
-    expect(err.kind).toBe(kind);
-    expect(err.status).toBe(status);
-    expect(err.message).toContain(`HTTP ${status}`);
-    expect(err.message).not.toContain(token);
-    expect(sim.stats.requests).toEqual({ [status]: 1 });
-  });
-
-  test('a dropped connection is transient, after the lines written before the drop', async () => {
-    const { sim, client } = await start({ resendIntervalMs: 20 });
-    sim.faults.dropAfterLines = 3;
-    sim.setPressure('small', 4);
-    const small = stream(client, 'small');
-    const err = await failureOf(small);
-    expect(err.kind).toBe('transient');
-    expect(err.message).toMatch(/connection lost/);
-    expect(small.values).toEqual([4, 4, 4]);
-  });
-
-  test('the planner ending the stream is transient; the next connection finds the flavor gone', async () => {
-    const { sim, client } = await start();
+    const client = new PlannerClient({
+      baseUrl: sim.url,
+      token: TOKEN,
+      onFlavorMissingLine: (flavor) => metrics.plannerFlavorMissingLines.inc({ flavor }),
+    });
     sim.setPressure('small', 4);
     const small = stream(client, 'small');
     await eventually(() => small.values.length === 1, 'the value');
     sim.removeFlavor('small');
     const err = await failureOf(small);
-    expect(err.kind).toBe('transient');
-    expect(err.message).toMatch(/ended the stream/);
-    expect((await failureOf(stream(client, 'small'))).kind).toBe('not-found');
+    expect(err.kind).toBe('flavor-missing');
+    expect(await metrics.registry.metrics()).toContain('planner_flavor_missing_lines_total{flavor="small"} 1');
+    const again = await failureOf(stream(client, 'small'));
+    expect(again).toMatchObject({ kind: 'not-found', status: 404 });
+    expect(again.message).toContain('HTTP 404 flavor not found (no such flavor at the planner)');
   });
 
-  test('a stream that never sends a line is transient after stallTimeoutMs', async () => {
+  test("an injected line without the flavor's key on an open stream is flavor-missing too", async () => {
+    const missing: string[] = [];
+    const { sim } = await start();
+    const client = new PlannerClient({ baseUrl: sim.url, token: TOKEN, onFlavorMissingLine: (f) => missing.push(f) });
+    Object.assign(sim.faults, { malformedEvery: 1, malformedKinds: ['missing-flavor'] });
+    sim.setPressure('small', 4);
+    const err = await failureOf(stream(client, 'small'));
+    expect(err.kind).toBe('flavor-missing');
+    expect(missing).toEqual(['small']);
+  });
+
+  test('flavor _ (every flavor at once) holds no value under its own name: not-found at the first line', async () => {
     const { sim, client } = await start();
     sim.setPressure('small', 4);
-    sim.faults.stall = true;
-    const err = await failureOf(stream(client, 'small', 300));
-    expect(err.kind).toBe('transient');
-    expect(err.message).toMatch(/stalled, no line for 300 ms/);
-    await eventually(() => sim.stats.connectionsOpen === 0, 'the stalled connection to close', 1_000);
+    const err = await failureOf(stream(client, '_'));
+    expect(err.kind).toBe('not-found');
+    expect(err.message).toMatch(/lines hold no value for this flavor/);
   });
 
-  test('a stream that goes quiet is transient; re-sends alone keep it alive until then', async () => {
+  // Every refusal the real planner sends (and two a gateway would), as the client classifies it.
+  test.each<[string, 'unauthorized' | 'not-found' | 'transient', number, string, (sim: PlannerSimulator) => void]>([
+    ['a wrong token', 'unauthorized', 401, 'unauthorized', () => {}],
+    ['a refused header', 'unauthorized', 400, 'invalid authorization header', (sim) => (sim.faults.status = 400)],
+    ['a forced 403', 'unauthorized', 403, 'forbidden', (sim) => (sim.faults.status = 403)],
+    ['an unknown flavor', 'not-found', 404, 'flavor not found', (sim) => sim.removeFlavor('small')],
+    ['its database down', 'transient', 500, 'failed to verify auth token', (sim) => (sim.faults.databaseDown = true)],
+    ['an internal error', 'transient', 500, 'internal server error', (sim) => (sim.faults.status = 500)],
+    ['a 405', 'transient', 405, 'method not allowed', (sim) => (sim.faults.status = 405)],
+    ['errorRate 1', 'transient', 503, 'service unavailable', (sim) => (sim.faults.errorRate = 1)],
+    ['a forced 302', 'transient', 302, 'found', (sim) => (sim.faults.status = 302)],
+  ])('%s is %s (HTTP %d %s)', async (name, kind, status, body, fault) => {
+    const { sim } = await start();
+    sim.setPressure('small', 1);
+    fault(sim);
+    const token = name === 'a wrong token' ? 'wrong-token' : TOKEN;
+    const client = new PlannerClient({ baseUrl: sim.url, token });
+    const err = await failureOf(stream(client, 'small'));
+    expect(err.kind).toBe(kind);
+    expect(err.status).toBe(status);
+    expect(err.message).toContain(`HTTP ${status} ${body}`);
+    expect(err.message).not.toContain(token);
+    expect(sim.stats.requests).toEqual({ [status]: 1 });
+  });
+
+  test('a dropped open stream is lost, after the lines written before the drop', async () => {
+    const { sim, client } = await start({ resendIntervalMs: 20 });
+    sim.faults.dropAfterLines = 3;
+    sim.setPressure('small', 4);
+    const small = stream(client, 'small');
+    const err = await failureOf(small);
+    expect(err.kind).toBe('lost');
+    expect(err.message).toMatch(/connection lost/);
+    expect(small.values).toEqual([4, 4, 4]);
+  });
+
+  test('a stream that sends no value is a failed connect (transient) after connectTimeoutMs', async () => {
+    const { sim } = await start();
+    sim.setPressure('small', 4);
+    sim.faults.stall = true;
+    const client = new PlannerClient({ baseUrl: sim.url, token: TOKEN, connectTimeoutMs: 300 });
+    const err = await failureOf(stream(client, 'small', 60_000));
+    expect(err.kind).toBe('transient');
+    expect(err.message).toMatch(/no pressure value within 300 ms/);
+    await eventually(() => sim.stats.connectionsOpen === 0, 'the silent connection to close', 1_000);
+  });
+
+  test('an open stream that goes quiet is stalled; keep-alives alone keep it alive until then', async () => {
     const { sim, client } = await start({ resendIntervalMs: 50 });
     sim.setPressure('small', 4);
     const small = stream(client, 'small', 300);
@@ -143,8 +177,55 @@ describe('PlannerClient against the planner simulator', () => {
     expect(small.values.length).toBeGreaterThan(5);
     sim.faults.stall = true;
     const err = await failureOf(small);
-    expect(err.kind).toBe('transient');
-    expect(err.message).toMatch(/stalled/);
+    expect(err.kind).toBe('stalled');
+    expect(err.message).toMatch(/stalled, no line for 300 ms/);
+    await eventually(() => sim.stats.connectionsOpen === 0, 'the stalled connection to close', 1_000);
+  });
+
+  test('the token function is called at each connect: a rotated token is used on the next one', async () => {
+    const { sim } = await start();
+    sim.setPressure('small', 4);
+    let current = TOKEN;
+    let reads = 0;
+    const client = new PlannerClient({
+      baseUrl: sim.url,
+      token: () => {
+        reads += 1;
+        return current;
+      },
+    });
+    const first = stream(client, 'small');
+    await eventually(() => first.values.length === 1, 'the first stream');
+    expect(reads).toBe(1);
+    sim.setTokens(['rotated-token-0001']);
+    current = 'rotated-token-0001';
+    sim.setPressure('small', 5);
+    await eventually(() => first.values.at(-1) === 5, 'the open stream going on under the revoked token');
+    const second = stream(client, 'small');
+    await eventually(() => second.values.length === 1, 'the next stream, on the rotated token');
+    expect(reads).toBe(2);
+    current = TOKEN;
+    expect(await failureOf(stream(client, 'small'))).toMatchObject({ kind: 'unauthorized', status: 401 });
+    expect(reads).toBe(3);
+  });
+
+  test.each<[string, () => string, RegExp]>([
+    [
+      'throws',
+      () => {
+        throw new Error('ENOENT: no such file /run/secrets/planner');
+      },
+      /could not be read: ENOENT/,
+    ],
+    ['answers an empty token', () => '', /empty or holds spaces/],
+    ["answers a token with its file's newline", () => `${TOKEN}\n`, /empty or holds spaces/],
+  ])('a token function that %s fails as unauthorized, without a request', async (_name, token, message) => {
+    const { sim } = await start();
+    sim.setPressure('small', 4);
+    const err = await failureOf(stream(new PlannerClient({ baseUrl: sim.url, token }), 'small'));
+    expect(err.kind).toBe('unauthorized');
+    expect(err.message).toMatch(message);
+    expect(sim.stats.requests).toEqual({});
   });
 
   test('abort rejects with its reason, and the simulator sees the connection close within 1 s', async () => {

@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { request } from 'undici';
 import { PlannerClient, PlannerStreamError } from '../../activities/planner/client';
 import { startPlannerSimulator, type PlannerSimulator } from '../../simulators/planner';
-import { eventually, watch, type Watch } from './support';
+import { call as plainCall, eventually, trackedRawStreams, watch, type Watch } from './support';
 
 const TOKEN = 'simulator-token';
 
 let sim: PlannerSimulator;
 const watches: Watch[] = [];
+const raws = trackedRawStreams();
 
 beforeEach(async () => {
   sim = await startPlannerSimulator({ token: TOKEN, resendIntervalMs: 100 });
@@ -16,6 +15,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const watched of watches.splice(0)) watched.abort.abort();
+  raws.closeAll();
   await sim.close();
 });
 
@@ -25,15 +25,18 @@ function stream(flavor: string, url = sim.url): Watch {
   return watched;
 }
 
-async function call(method: 'GET' | 'PUT' | 'DELETE', target: string, body?: unknown, token?: string) {
+async function call(method: 'GET' | 'PUT' | 'POST' | 'DELETE', target: string, body?: unknown, token?: string) {
   const response = await request(`${sim.url}${target}`, {
     method,
     headers: token ? { authorization: `Bearer ${token}` } : {},
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.body.text();
-  return { status: response.statusCode, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  const json = String(response.headers['content-type']).startsWith('application/json');
+  return { status: response.statusCode, headers: response.headers, body: json && text ? JSON.parse(text) : text };
 }
+
+const api = (flavor: string, query = '') => `${sim.url}/api/v1/flavors/${encodeURIComponent(flavor)}/pressure${query}`;
 
 describe('planner simulator: pressure API', () => {
   test('answers the one-shot request with the current value', async () => {
@@ -44,19 +47,112 @@ describe('planner simulator: pressure API', () => {
     });
   });
 
-  test('refuses a missing or wrong bearer token with 401 and a JSON error', async () => {
+  // The real planner compares `stream` with "true" ignoring case: `stream=1` is the one-shot JSON.
+  test.each([
+    ['stream=true', true],
+    ['stream=TRUE', true],
+    ['stream=True', true],
+    ['stream=1', false],
+    ['stream=yes', false],
+    ['stream=', false],
+  ])('?%s streams: %s', async (query, streams) => {
     sim.setPressure('small', 3);
-    for (const token of [undefined, 'wrong']) {
-      const answer = await call('GET', '/api/v1/flavors/small/pressure?stream=true', undefined, token);
-      expect(answer).toMatchObject({ status: 401, headers: { 'www-authenticate': 'Bearer' } });
-      expect(answer.body.error).toEqual(expect.any(String));
+    if (streams) {
+      const raw = raws.open(api('small', `?${query}`), TOKEN);
+      await eventually(() => raw.lines.length === 1, 'the first line');
+      expect(raw.headers?.['content-type']).toBe('application/x-ndjson');
+      expect(raw.lines).toEqual(['{"small":3}']);
+    } else {
+      const answer = await plainCall(api('small', `?${query}`), { token: TOKEN });
+      expect(answer).toMatchObject({ status: 200, text: '{"small":3}' });
+      expect(answer.headers['content-type']).toBe('application/json');
     }
-    expect(sim.stats.requests).toEqual({ 401: 2 });
   });
 
-  test('answers 404 for an unknown flavor and for unknown paths', async () => {
-    expect((await call('GET', '/api/v1/flavors/nope/pressure', undefined, TOKEN)).status).toBe(404);
-    expect((await call('GET', '/api/v2/flavors/nope/pressure', undefined, TOKEN)).status).toBe(404);
+  test('HEAD answers the head alone', async () => {
+    sim.setPressure('small', 3);
+    expect(await plainCall(api('small'), { method: 'HEAD', token: TOKEN })).toMatchObject({ status: 200, text: '' });
+    expect(await plainCall(api('small', '?stream=true'), { method: 'HEAD', token: TOKEN })).toMatchObject({
+      status: 200,
+      text: '',
+    });
+    expect(sim.stats.connectionsOpened).toBe(0);
+  });
+
+  // Each error as the real planner answers it: text/plain, a trailing newline, these bodies and headers.
+  const bearer = `Bearer ${TOKEN}`;
+  test.each<{
+    name: string;
+    authorization?: string;
+    method?: string;
+    fault?: (sim: PlannerSimulator) => void;
+    status: number;
+    body: string;
+    headers?: Record<string, string>;
+  }>([
+    { name: 'no Authorization header', status: 400, body: 'invalid authorization header' },
+    { name: 'a Basic header', authorization: 'Basic dXNlcjpwYXNz', status: 400, body: 'invalid authorization header' },
+    { name: 'a bare token', authorization: TOKEN, status: 400, body: 'invalid authorization header' },
+    {
+      name: 'a wrong token',
+      authorization: 'Bearer wrong',
+      status: 401,
+      body: 'unauthorized',
+      headers: { 'www-authenticate': 'Bearer' },
+    },
+    {
+      name: 'an unknown flavor',
+      authorization: bearer,
+      fault: (s) => s.removeFlavor('small'),
+      status: 404,
+      body: 'flavor not found',
+    },
+    {
+      name: 'its database down',
+      authorization: bearer,
+      fault: (s) => (s.faults.databaseDown = true),
+      status: 500,
+      body: 'failed to verify auth token',
+    },
+    {
+      name: 'an internal error',
+      authorization: bearer,
+      fault: (s) => (s.faults.status = 500),
+      status: 500,
+      body: 'internal server error',
+    },
+    ...['POST', 'PUT', 'DELETE'].map((method) => ({
+      name: `a ${method}`,
+      authorization: bearer,
+      method,
+      status: 405,
+      body: 'method not allowed',
+      headers: { allow: 'GET, HEAD' },
+    })),
+  ])('$name: HTTP $status $body', async ({ authorization, method, fault, status, body, headers = {} }) => {
+    sim.setPressure('small', 3);
+    fault?.(sim);
+    for (const query of ['', '?stream=true']) {
+      const answer = await plainCall(api('small', query), { method, authorization });
+      expect(answer.status).toBe(status);
+      expect(answer.text).toBe(`${body}\n`);
+      expect(answer.headers['content-type']).toMatch(/^text\/plain\b/);
+      expect(answer.headers).toMatchObject(headers);
+    }
+    expect(sim.stats.requests).toEqual({ [status]: 2 });
+  });
+
+  test('unknown paths answer a 404 of their own, not "flavor not found"', async () => {
+    const answer = await plainCall(`${sim.url}/api/v2/flavors/small/pressure`, { token: TOKEN });
+    expect(answer).toMatchObject({ status: 404, text: 'not found\n' });
+  });
+
+  test('an injected status with echoAuthorization quotes the header back in the body', async () => {
+    sim.setPressure('small', 3);
+    Object.assign(sim.faults, { status: 401, echoAuthorization: true });
+    const answer = await plainCall(api('small'), { token: TOKEN });
+    expect(answer).toMatchObject({ status: 401, text: `unauthorized (authorization: Bearer ${TOKEN})\n` });
+    expect(answer.headers['www-authenticate']).toBe('Bearer');
   });
 });
 
@@ -128,17 +224,69 @@ describe('planner simulator: control API', () => {
     const { body } = await call('GET', '/control/stats');
     expect(body).toMatchObject({ connectionsOpened: 1, connectionsOpen: 1, requests: { 200: 1 } });
     expect(body.linesWritten).toBeGreaterThanOrEqual(2);
+    expect(body.ticks).toBeGreaterThanOrEqual(1);
     expect(body.streams).toEqual([
-      { id: 1, flavor: 'small', openedAt: expect.any(Number), linesWritten: expect.any(Number) },
+      expect.objectContaining({
+        id: 1,
+        flavor: 'small',
+        openedAt: expect.any(Number),
+        linesWritten: expect.any(Number),
+        keepAlives: expect.any(Number),
+      }),
     ]);
+  });
+
+  test('PUT /control/flavors/{name} defines labels and a minimum; POST and PUT /control/jobs move the pressure', async () => {
+    expect(await call('PUT', '/control/flavors/small', { labels: ['small'], minimumPressure: 1 })).toMatchObject({
+      status: 200,
+      body: { small: 1 },
+    });
+    const small = stream('small');
+    await eventually(() => small.values.at(-1) === 1, 'the minimum');
+    for (const id of [1, 2]) {
+      expect(await call('POST', '/control/jobs', { id, labels: ['self-hosted', 'small'] })).toMatchObject({
+        status: 201,
+        body: { flavor: 'small' },
+      });
+    }
+    expect((await call('POST', '/control/jobs', { id: 3, labels: ['gpu'] })).body).toEqual({ flavor: null });
+    await eventually(() => small.values.at(-1) === 2, 'two jobs');
+    expect((await call('PUT', '/control/jobs/1', { status: 'completed' })).status).toBe(204);
+    await eventually(() => small.values.at(-1) === 1, 'one job left');
+    expect(sim.pressure('small')).toBe(1);
+  });
+
+  test.each([
+    ['PUT flavors/small', 'PUT', '/control/flavors/small', { labels: 'small' }],
+    ['PUT flavors/small', 'PUT', '/control/flavors/small', { minimumPressure: -1 }],
+    ['POST jobs', 'POST', '/control/jobs', { id: 1 }],
+    ['POST jobs', 'POST', '/control/jobs', { id: 'one', labels: [] }],
+    ['PUT jobs/x', 'PUT', '/control/jobs/x', { status: 'completed' }],
+    ['PUT jobs/1', 'PUT', '/control/jobs/1', { status: 'done' }],
+    ['PUT tokens', 'PUT', '/control/tokens', { tokens: [''] }],
+    ['PUT tokens', 'PUT', '/control/tokens', { tokens: 'abc' }],
+  ] as const)('%s with a bad body is a 400', async (_name, method, target, body) => {
+    const answer = await call(method, target, body);
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toEqual(expect.any(String));
+  });
+
+  test('PUT /control/tokens swaps the accepted tokens for new connections', async () => {
+    sim.setPressure('small', 1);
+    expect((await call('PUT', '/control/tokens', { tokens: ['next-token'] })).status).toBe(204);
+    expect((await call('GET', '/api/v1/flavors/small/pressure', undefined, TOKEN)).status).toBe(401);
+    expect((await call('GET', '/api/v1/flavors/small/pressure', undefined, 'next-token')).status).toBe(200);
   });
 });
 
-describe('planner simulator: capacity and process', () => {
+describe('planner simulator: capacity', () => {
   // Many streams at once, each re-sent to. The thousand streams of the scale benchmark (npm run bench --
   // scale) are its capacity check: a load figure belongs to a benchmark, and a thousand streams inside a
   // long jest process proved sensitive to what earlier suites left running.
-  test('holds 200 concurrent streams, re-sending to all of them', async () => {
+  test('holds 200 concurrent streams, the shared ticker reaching each of them', async () => {
+    // A 5 ms period: the round robin comes back to each of the 200 streams once a second.
+    await sim.close();
+    sim = await startPlannerSimulator({ token: TOKEN, resendIntervalMs: 5 });
     sim.setPressure('small', 1);
     const client = new PlannerClient({ baseUrl: sim.url, token: TOKEN });
     const all = Array.from({ length: 200 }, () => {
@@ -146,41 +294,14 @@ describe('planner simulator: capacity and process', () => {
       watches.push(watched);
       return watched;
     });
-    await eventually(() => all.every((watched) => watched.values.length >= 2), 'a value and a re-send on each', 20_000);
+    await eventually(
+      () => all.every((watched) => watched.values.length >= 2),
+      'a value and a keep-alive on each',
+      20_000,
+    );
     expect(sim.stats.connectionsOpen).toBe(200);
     await sim.close();
     const failures = await Promise.all(all.map((watched) => watched.failure));
-    expect(failures.every((err) => (err as PlannerStreamError).kind === 'transient')).toBe(true);
-  });
-
-  test('runs as its own process, driven through the control API', async () => {
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', 'simulators/planner.ts', '--port', '0', '--token', TOKEN, '--pressure', 'small=3'],
-      { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.setEncoding('utf8');
-        child.stdout.once('data', (text: string) => resolve(text.trim()));
-        child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-      });
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const small = stream('small', url);
-      await eventually(() => small.values.length === 1, 'the seeded value', 10_000);
-      const answer = await request(`${url}/control/flavors/small/pressure`, {
-        method: 'PUT',
-        body: JSON.stringify({ pressure: 8 }),
-      });
-      await answer.body.dump();
-      expect(answer.statusCode).toBe(200);
-      await eventually(() => small.values.at(-1) === 8, 'the value set through the control API');
-    } finally {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-    }
+    expect(failures.every((err) => (err as PlannerStreamError).kind === 'lost')).toBe(true);
   });
 });

@@ -95,6 +95,12 @@ export function createWorkerMetrics(options: { github?: GitHubRateLimitSource } 
       labelNames: flavor,
       registers,
     }),
+    plannerFlavorMissingLines: new Counter({
+      name: 'planner_flavor_missing_lines_total',
+      help: "Planner stream lines without the flavor's key (the planner deleted the flavor), by the planner's flavor name",
+      labelNames: flavor,
+      registers,
+    }),
     streamConnected: new Gauge({
       name: 'stream_connected',
       help: '1 while a planner stream on this worker has delivered a value and is still open',
