@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { loadCredentials, type OpenStackCredentials } from '../../activities/openstack';
+import {
+  loadTemporalConnection,
+  TemporalConnectionError,
+  type TemporalConnection,
+} from '../../contracts/temporal-connection';
 import { parseFlavors } from '../../client/flavors-file';
 import { resolveSettings } from '../../workflows/settings';
 import type { FlavorSettingsInput } from '../../workflows/types';
@@ -11,13 +16,7 @@ type Env = Record<string, string | undefined>;
 
 export interface WorkerConfig {
   managerId: string;
-  temporal: {
-    address: string;
-    namespace: string;
-    taskQueue: string;
-    apiKey?: string;
-    tls?: { serverName?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } };
-  };
+  temporal: TemporalConnection;
   /** Absent: this worker serves static flavors only. */
   planner?: { url: string; token: string };
   github: {
@@ -84,7 +83,7 @@ export function loadWorkerConfig({
   const openstack = resolveOpenStack(file, env, problems);
   const temporal = resolveTemporal(file, env, secret, problems);
   const intake = resolveIntake(file, env, secret, readFile, problems);
-  if (problems.length > 0 || !github || !openstack) throw new ConfigError(problems);
+  if (problems.length > 0 || !github || !openstack || !temporal) throw new ConfigError(problems);
   return {
     managerId: file.managerId,
     temporal,
@@ -121,9 +120,6 @@ function withEnvironment(raw: unknown, env: Env): unknown {
     config[section] = { ...(typeof current === 'object' && current !== null ? current : {}), [field]: value };
   };
   if (env.RUNNER_AUTOSCALER_MANAGER_ID) config.managerId = env.RUNNER_AUTOSCALER_MANAGER_ID;
-  set('temporal', 'address', env.TEMPORAL_ADDRESS);
-  set('temporal', 'namespace', env.TEMPORAL_NAMESPACE);
-  set('temporal', 'taskQueue', env.TEMPORAL_TASK_QUEUE);
   set('planner', 'url', env.PLANNER_URL);
   set('github', 'apiUrl', env.GITHUB_API_URL);
   set('github', 'org', env.GITHUB_ORG);
@@ -194,32 +190,34 @@ function resolveOpenStack(file: WorkerConfigFile, env: Env, problems: string[]):
   }
 }
 
+/** The temporal CLI's profile and environment (contracts/temporal-connection.ts), the file's section between. */
 function resolveTemporal(
   file: WorkerConfigFile,
   env: Env,
   secret: SecretReader,
   problems: string[],
-): WorkerConfig['temporal'] {
+): WorkerConfig['temporal'] | undefined {
   const { address, namespace, taskQueue, tls, apiKeyFile } = file.temporal;
-  const apiKey = secret('temporal.apiKeyFile', env.TEMPORAL_API_KEY, apiKeyFile);
-  const readPem = (field: string, filePath: string | undefined) => {
-    const text = secret(field, undefined, filePath);
-    return text === undefined ? undefined : Buffer.from(text);
+  const path = (filePath: string | undefined) => (filePath === undefined ? undefined : { path: filePath });
+  const config = {
+    address,
+    namespace,
+    taskQueue,
+    apiKey: secret('temporal.apiKeyFile', undefined, apiKeyFile),
+    tls: tls && {
+      serverName: tls.serverName,
+      serverCACert: path(tls.caFile),
+      clientCert: path(tls.clientCertFile),
+      clientKey: path(tls.clientKeyFile),
+    },
   };
-  if (tls && Boolean(tls.clientCertFile) !== Boolean(tls.clientKeyFile)) {
-    problems.push('temporal.tls: clientCertFile and clientKeyFile go together (mTLS)');
+  try {
+    return loadTemporalConnection({ env, config });
+  } catch (err) {
+    if (!(err instanceof TemporalConnectionError)) throw err;
+    problems.push(`temporal: ${err.message}`);
+    return undefined;
   }
-  const crt = readPem('temporal.tls.clientCertFile', tls?.clientCertFile);
-  const key = readPem('temporal.tls.clientKeyFile', tls?.clientKeyFile);
-  const resolvedTls =
-    tls || apiKey
-      ? {
-          serverName: tls?.serverName,
-          serverRootCACertificate: readPem('temporal.tls.caFile', tls?.caFile),
-          clientCertPair: crt && key ? { crt, key } : undefined,
-        }
-      : undefined;
-  return { address, namespace, taskQueue, apiKey, tls: resolvedTls };
 }
 
 /**
