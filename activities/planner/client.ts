@@ -30,7 +30,7 @@ export interface PlannerClientOptions {
   /** The planner's base URL, e.g. https://planner.example:8080 (a path prefix is kept). */
   baseUrl: string;
   /** Bearer token; it goes into the Authorization header and nowhere else (no message, no log). */
-  token: string;
+  token: string | (() => string);
   /** undici's global dispatcher when absent. */
   dispatcher?: Dispatcher;
   /** Time allowed to connect and receive the response head; default 10 s. */
@@ -71,7 +71,7 @@ export class PlannerClient {
 
   constructor(options: PlannerClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.token = options.token;
+    this.token = typeof options.token === 'function' ? options.token() : options.token;
     this.dispatcher = options.dispatcher;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   }

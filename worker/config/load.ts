@@ -11,25 +11,38 @@ import { parseFlavors } from '../../client/flavors-file';
 import { resolveSettings } from '../../workflows/settings';
 import type { FlavorSettingsInput } from '../../workflows/types';
 import { workerConfigSchema, type WorkerConfigFile } from './schema';
+import { emptyFile, unreadableFile } from './secret-source';
 
 type Env = Record<string, string | undefined>;
 
 export interface WorkerConfig {
   managerId: string;
   temporal: TemporalConnection;
-  /** Absent: this worker serves static flavors only. */
-  planner?: { url: string; token: string };
+  /**
+   * Absent: this worker serves static flavors only. Each secret is the value read at start; a `…File`
+   * beside it says it came from that file, which the worker reads again at use (worker-secrets.ts).
+   */
+  planner?: { url: string; token: string; tokenFile?: string };
   github: {
     baseUrl: string;
     scope: { org: string } | { owner: string; repo: string };
-    auth: { kind: 'token'; token: string } | { kind: 'app'; appId: number; installationId: number; privateKey: string };
+    auth:
+      | { kind: 'token'; token: string; tokenFile?: string }
+      | { kind: 'app'; appId: number; installationId: number; privateKey: string; privateKeyFile?: string };
     runnerGroup?: string;
   };
   openstack: { credentials: OpenStackCredentials; securityGroups?: string[]; keyName?: string };
   runner?: { dir: string; user: string };
   metrics?: { port: number; host: string };
   /** Reactive mode's webhook intake: absent unless configured. */
-  intake?: { port: number; host: string; path: string; secret: string; flavors: FlavorSettingsInput[] };
+  intake?: {
+    port: number;
+    host: string;
+    path: string;
+    secret: string;
+    secretFile?: string;
+    flavors: FlavorSettingsInput[];
+  };
 }
 
 /** A configuration the worker must not start with; the message names each field and why. */
@@ -67,9 +80,9 @@ export function loadWorkerConfig({
     try {
       const text = readFile(filePath).trim();
       if (text) return text;
-      problems.push(`${field}: file ${filePath} is empty`);
+      problems.push(emptyFile(field, filePath));
     } catch (err) {
-      problems.push(`${field}: cannot read ${filePath} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      problems.push(unreadableFile(field, filePath, err));
     }
     return undefined;
   };
@@ -77,6 +90,7 @@ export function loadWorkerConfig({
   const planner = resolvePlanner(
     file,
     secret(`planner.tokenFile`, env.PLANNER_TOKEN, file.planner?.tokenFile),
+    env.PLANNER_TOKEN ? undefined : file.planner?.tokenFile,
     problems,
   );
   const github = resolveGitHub(file, env, secret, problems);
@@ -139,12 +153,13 @@ function withEnvironment(raw: unknown, env: Env): unknown {
 function resolvePlanner(
   file: WorkerConfigFile,
   token: string | undefined,
+  tokenFile: string | undefined,
   problems: string[],
 ): WorkerConfig['planner'] {
   const url = file.planner?.url;
   if (url && !token) problems.push('planner: a URL is set but no token (PLANNER_TOKEN or planner.tokenFile)');
   if (token && !url) problems.push('planner: a token is set but no URL (PLANNER_URL or planner.url)');
-  return url && token ? { url, token } : undefined;
+  return url && token ? { url, token, ...(tokenFile && { tokenFile }) } : undefined;
 }
 
 type SecretReader = (field: string, fromEnv: string | undefined, filePath: string | undefined) => string | undefined;
@@ -171,10 +186,17 @@ function resolveGitHub(
   const scope = github.org
     ? { org: github.org }
     : { owner: github.repository?.split('/')[0] ?? '', repo: github.repository?.split('/')[1] ?? '' };
+  const tokenFile = env.GITHUB_TOKEN ? undefined : github.tokenFile;
   const auth: WorkerConfig['github']['auth'] | undefined = token
-    ? { kind: 'token', token }
+    ? { kind: 'token', token, ...(tokenFile && { tokenFile }) }
     : github.app && privateKey
-      ? { kind: 'app', appId: github.app.appId, installationId: github.app.installationId, privateKey }
+      ? {
+          kind: 'app',
+          appId: github.app.appId,
+          installationId: github.app.installationId,
+          privateKey,
+          privateKeyFile: github.app.privateKeyFile,
+        }
       : undefined;
   return auth && { baseUrl: github.apiUrl, scope, auth, runnerGroup: github.runnerGroup };
 }
@@ -247,7 +269,10 @@ function resolveIntake(
   if (flavors && !flavors.some((flavor) => resolveSettings(flavor).mode === 'reactive')) {
     problems.push(`intake.flavorsFile: no flavor in ${flavorsFile} has mode reactive`);
   }
-  return webhookSecret && flavors ? { port, host, path, secret: webhookSecret, flavors } : undefined;
+  const fromFile = env.GITHUB_WEBHOOK_SECRET ? undefined : secretFile;
+  return webhookSecret && flavors
+    ? { port, host, path, secret: webhookSecret, ...(fromFile && { secretFile: fromFile }), flavors }
+    : undefined;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
