@@ -11,6 +11,8 @@ export interface SecretStatus {
   source: 'env' | 'file';
   /** Absent while a file's secret has not been used yet. */
   readAt?: string;
+  /** Why the last use could not read the file (it names the file); gone after the next good read. */
+  error?: string;
 }
 
 /**
@@ -64,24 +66,35 @@ export interface FileSecretOptions {
 export function fileSecret(path: string, options: FileSecretOptions): SecretSource {
   const { field, now = () => new Date(), readFile = (file: string) => readFileSync(file, 'utf8') } = options;
   let last: { version: string; reading: SecretReading } | undefined;
+  let error: string | undefined;
   const seen = new Set<string>();
+  const current = (): SecretReading => {
+    const version = versionOf(path, field);
+    if (last?.version === version) return last.reading;
+    let text: string;
+    try {
+      text = readFile(path).trim();
+    } catch (err) {
+      throw new SecretUnavailableError(unreadableFile(field, path, err));
+    }
+    if (!text) throw new SecretUnavailableError(emptyFile(field, path));
+    last = { version, reading: { value: text, readAt: now().toISOString() } };
+    seen.delete(text);
+    seen.add(text);
+    return last.reading;
+  };
   return {
     read() {
-      const version = versionOf(path, field);
-      if (last?.version === version) return last.reading;
-      let text: string;
       try {
-        text = readFile(path).trim();
+        const reading = current();
+        error = undefined;
+        return reading;
       } catch (err) {
-        throw new SecretUnavailableError(unreadableFile(field, path, err));
+        error = (err as Error).message;
+        throw err;
       }
-      if (!text) throw new SecretUnavailableError(emptyFile(field, path));
-      last = { version, reading: { value: text, readAt: now().toISOString() } };
-      seen.delete(text);
-      seen.add(text);
-      return last.reading;
     },
-    status: () => ({ source: 'file', readAt: last?.reading.readAt }),
+    status: () => ({ source: 'file', readAt: last?.reading.readAt, ...(error && { error }) }),
     values: () => [...seen],
   };
 }

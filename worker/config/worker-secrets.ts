@@ -14,9 +14,9 @@ export interface WorkerSecrets {
 }
 
 /** The configuration's files were checked once at start (load.ts); from here on, each use reads them. */
-export function workerSecrets(config: WorkerConfig): WorkerSecrets {
+export function workerSecrets(config: WorkerConfig, now: () => Date = () => new Date()): WorkerSecrets {
   const source = (value: string, file: string | undefined, field: string) =>
-    file ? fileSecret(file, { field }) : environmentSecret(value);
+    file ? fileSecret(file, { field, now }) : environmentSecret(value, now);
   const { auth } = config.github;
   return {
     planner: config.planner && source(config.planner.token, config.planner.tokenFile, 'planner.tokenFile'),
