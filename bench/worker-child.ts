@@ -88,7 +88,7 @@ function workerEnvironment(config: WorkerConfig): NodeJS.ProcessEnv {
     RUNNER_AUTOSCALER_MANAGER_ID: config.managerId,
     TEMPORAL_ADDRESS: config.temporal.address,
     TEMPORAL_NAMESPACE: config.temporal.namespace,
-    TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+    RUNNER_AUTOSCALER_TASK_QUEUE: config.temporal.taskQueue,
     PLANNER_URL: config.planner?.url,
     PLANNER_TOKEN: config.planner?.token,
     GITHUB_API_URL: config.github.baseUrl,

@@ -36,6 +36,7 @@ export function parseCommandLine(argv: string[]): { command: Command; connection
         namespace: { type: 'string' },
         'task-queue': { type: 'string' },
         tls: { type: 'boolean' },
+        profile: { type: 'string' },
         json: { type: 'boolean' },
         busy: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -45,8 +46,8 @@ export function parseCommandLine(argv: string[]): { command: Command; connection
     throw usageError((err as Error).message);
   }
   const { values, positionals } = parsed;
-  const { address, namespace, 'task-queue': taskQueue, tls } = values;
-  const connection = { address, namespace, 'task-queue': taskQueue, tls };
+  const { address, namespace, 'task-queue': taskQueue, tls, profile } = values;
+  const connection = { address, namespace, 'task-queue': taskQueue, tls, profile };
   if (values.help) return { command: { name: 'help' }, connection };
   const [name, ...args] = positionals;
   if (name === undefined) throw usageError('missing command');

@@ -1,26 +1,60 @@
 import type { Client } from '@temporalio/client';
-import { createActivities } from '../activities';
+import { createActivities, type ActivityDeps } from '../activities';
 import { createRunnerFleet } from '../activities/fleet';
 import { connectGitHub, createGitHubRunnerClient, type GitHubConnection } from '../activities/github/client';
 import { createJobChecker } from '../activities/github/jobs';
 import type { RunnerActivities } from '../contracts/activities';
 import { createOpenStackClient } from '../activities/openstack';
-import { PlannerClient } from '../activities/planner/client';
+import { PlannerClient, type PlannerClientOptions } from '../activities/planner/client';
 import { pressureSignal } from '../contracts/definitions';
 import type { WorkerConfig } from './config/load';
+import type { SecretSource } from './config/secret-source';
+import { workerSecrets, type WorkerSecrets } from './config/worker-secrets';
+import type { WorkerMetrics } from './metrics/worker-metrics';
 
-/** The worker's one GitHub connection: the runner client and the job checker share it, and its rate limit. */
-export function connectWorkerGitHub(config: WorkerConfig): GitHubConnection {
-  return connectGitHub({ auth: config.github.auth, baseUrl: config.github.baseUrl });
+/**
+ * The worker's one GitHub connection: the runner client and the job checker share it, and its rate limit.
+ * Its token or App key is read at each request.
+ */
+export function connectWorkerGitHub(
+  config: WorkerConfig,
+  secrets: WorkerSecrets = workerSecrets(config),
+): GitHubConnection {
+  const { auth, baseUrl } = config.github;
+  const read = () => secrets.github.read().value;
+  return connectGitHub({
+    auth: auth.kind === 'token' ? { kind: 'token', token: read } : { ...auth, privateKey: read },
+    baseUrl,
+  });
+}
+
+/**
+ * The planner client's options: the token is read from its source at each connect, and lines without
+ * the flavor (a flavor deleted at the planner) are counted in the worker's metrics.
+ */
+export function plannerOptions(url: string, token: SecretSource, metrics?: WorkerMetrics): PlannerClientOptions {
+  const onFlavorMissingLine = metrics && ((flavor: string) => metrics.plannerFlavorMissingLines.inc({ flavor }));
+  return { baseUrl: url, token: () => token.read().value, onFlavorMissingLine };
+}
+
+/** What one worker process shares between its activities, its intake and /health. */
+export interface SharedClients {
+  secrets?: WorkerSecrets;
+  github?: GitHubConnection;
+  /** The worker's metrics, for what the clients count themselves. */
+  metrics?: WorkerMetrics;
 }
 
 /** The real activities: the worker's secrets go into these clients and nowhere else. */
 export function buildActivities(
   config: WorkerConfig,
   client: Client,
-  github: GitHubConnection = connectWorkerGitHub(config),
+  { secrets = workerSecrets(config), github = connectWorkerGitHub(config, secrets), metrics }: SharedClients = {},
 ): RunnerActivities {
-  const planner = config.planner && new PlannerClient({ baseUrl: config.planner.url, token: config.planner.token });
+  const planner =
+    config.planner &&
+    secrets.planner &&
+    new PlannerClient(plannerOptions(config.planner.url, secrets.planner, metrics));
   const compute = createOpenStackClient(config.openstack.credentials);
   const registry = createGitHubRunnerClient({ connection: github, scope: config.github.scope });
   const fleet = createRunnerFleet({
@@ -34,11 +68,15 @@ export function buildActivities(
       boot: config.runner && { runnerDir: config.runner.dir, runnerUser: config.runner.user },
     },
   });
-  return createActivities({
+  // plannerTokenReadAt: when the planner token in use was read, for the pressure stream to show in the
+  // state; its deps take it with the change to activities/pressure-stream.ts.
+  const deps: ActivityDeps & { plannerTokenReadAt(): string | undefined } = {
     planner,
+    plannerTokenReadAt: () => secrets.planner?.status().readAt,
     fleet,
     jobs: createJobChecker(github),
     signalPressure: (run, signal) =>
       client.workflow.getHandle(run.workflowId, run.runId).signal(pressureSignal, signal),
-  });
+  };
+  return createActivities(deps);
 }

@@ -6,10 +6,10 @@
  */
 import { Runtime } from '@temporalio/worker';
 import { parseArgs } from 'node:util';
-import { createRedactor } from '../activities/redact';
 import { buildActivities, connectWorkerGitHub } from './activities';
 import { StartupError, type App } from './app';
 import { loadWorkerConfig } from './config/load';
+import { secretRedactor, secretsStatus, workerSecrets } from './config/worker-secrets';
 import { startJobIntake, type JobIntake } from './intake';
 import { JsonLogger } from './logging/json-logger';
 import { secretsOf } from './logging/secrets';
@@ -26,8 +26,9 @@ const STOP_TIMEOUT_MS = 20_000;
  */
 function configuredApp(path: string): App {
   const config = loadWorkerConfig({ env: process.env, path });
-  const logger = new JsonLogger({ redact: createRedactor(secretsOf(config)) });
-  const github = connectWorkerGitHub(config);
+  const secrets = workerSecrets(config);
+  const logger = new JsonLogger({ redact: secretRedactor(secretsOf(config), secrets) });
+  const github = connectWorkerGitHub(config, secrets);
   let running: RunningWorker | undefined;
   let endpoint: MetricsEndpoint | undefined;
   let intake: JobIntake | undefined;
@@ -36,7 +37,13 @@ function configuredApp(path: string): App {
       if (config.metrics) {
         const workerState = () => running?.worker.getState() ?? 'STARTING';
         const rateLimit = { api: new URL(github.baseUrl).host, read: () => github.rateLimit };
-        endpoint = await startMetricsEndpoint({ ...config.metrics, workerState, github: rateLimit });
+        const secretsInUse = () => secretsStatus(secrets);
+        endpoint = await startMetricsEndpoint({
+          ...config.metrics,
+          workerState,
+          github: rateLimit,
+          secrets: secretsInUse,
+        });
       }
       // main.ts owns the signals: the Runtime's own handlers would shut the worker down behind its back.
       Runtime.install({
@@ -47,13 +54,17 @@ function configuredApp(path: string): App {
           metrics: endpoint?.sdkTelemetry,
         },
       });
-      running = await runWorker(config, (client) => buildActivities(config, client, github), {
-        metrics: endpoint?.metrics,
+      const metrics = endpoint?.metrics;
+      running = await runWorker(config, (client) => buildActivities(config, client, { secrets, github, metrics }), {
+        metrics,
       });
       running.done.then(() => fail(new Error('the worker stopped')), fail);
       const { taskQueue, namespace } = config.temporal;
       if (config.intake) {
-        intake = await startJobIntake({ ...config.intake, client: running.client, taskQueue, log: logger });
+        // The webhook source exists whenever the intake does (workerSecrets): the secret is read at each delivery.
+        const { webhook } = secrets;
+        const secret = webhook ? () => webhook.read().value : config.intake.secret;
+        intake = await startJobIntake({ ...config.intake, secret, client: running.client, taskQueue, log: logger });
       }
       const ready = { taskQueue, namespace, planner: Boolean(config.planner), metrics: endpoint?.url };
       logger.info('worker ready', { ...ready, intake: intake?.url });

@@ -31,9 +31,9 @@ export async function runWorker(
   makeActivities: (client: Client) => RunnerActivities,
   { metrics, worker: overrides = {} }: RunWorkerOptions = {},
 ): Promise<RunningWorker> {
-  const { address, namespace, taskQueue, tls, apiKey } = config.temporal;
-  const connection = await NativeConnection.connect({ address, tls, apiKey });
-  const clientConnection = await Connection.connect({ address, tls, apiKey });
+  const { address, namespace, taskQueue, tls, apiKey, metadata } = config.temporal;
+  const connection = await NativeConnection.connect({ address, tls, apiKey, metadata });
+  const clientConnection = await Connection.connect({ address, tls, apiKey, metadata });
   const client = new Client({
     connection: clientConnection,
     namespace,

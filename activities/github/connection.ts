@@ -6,7 +6,10 @@ import { createOctokit, type GitHubAuth, type GitHubLog } from './octokit';
 import type { RateLimitSnapshot } from './plugins';
 
 export interface GitHubConnectionOptions {
-  /** A token (PAT or other), or a GitHub App installation: its private key is a PEM string. */
+  /**
+   * A token (PAT or other), or a GitHub App installation: its private key is a PEM string. Either may be a
+   * function, read at each request (a rotated secret file then needs no restart).
+   */
   auth: GitHubAuth;
   /** https://api.github.com by default; GitHub Enterprise Server: https://ghe.example/api/v3. */
   baseUrl?: string;
@@ -42,11 +45,16 @@ export interface GitHubConnection {
 const noop = () => undefined;
 
 export function connectGitHub(options: GitHubConnectionOptions): GitHubConnection {
-  validate(options);
+  const credential = credentialOf(options.auth);
+  const auth: GitHubAuth =
+    options.auth.kind === 'token'
+      ? { ...options.auth, token: credential.read }
+      : { ...options.auth, privateKey: credential.read };
+  validate({ ...options, auth }, credential.read());
   const rateLimit: RateLimitSnapshot = {};
   const baseUrl = (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, '');
   const octokit = createOctokit({
-    auth: options.auth,
+    auth,
     baseUrl,
     maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds ?? 30,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
@@ -55,22 +63,39 @@ export function connectGitHub(options: GitHubConnectionOptions): GitHubConnectio
     rateLimit,
     endpointBudget: options.endpointBudget ?? githubEndpointBudget,
   });
-  const redact = createRedactor(options.auth.kind === 'token' ? [options.auth.token] : [options.auth.privateKey]);
   return {
     octokit,
     baseUrl,
     rateLimit,
     fail: (operation) => (err) => {
-      throw toGitHubError(err, operation, redact);
+      throw toGitHubError(err, operation, createRedactor(credential.used()));
     },
   };
 }
 
-/** Configuration mistakes fail at once, naming the field, never its value. */
-function validate({ auth, baseUrl, maxRateLimitWaitSeconds, endpointBudget }: GitHubConnectionOptions): void {
+/**
+ * The token or key, read at each use. Every value handed out is kept for the redactor: an answer to a
+ * request made before a rotation may still echo the value it carried.
+ */
+function credentialOf(auth: GitHubAuth): { read: () => string; used: () => string[] } {
+  const secret = auth.kind === 'token' ? auth.token : auth.privateKey;
+  const used = new Set<string>();
+  const read = () => {
+    const value = typeof secret === 'function' ? secret() : secret;
+    used.add(value);
+    return value;
+  };
+  return { read, used: () => [...used] };
+}
+
+/** Configuration mistakes fail at once, naming the field, never its value; `secret` is the token or key as read now. */
+function validate(
+  { auth, baseUrl, maxRateLimitWaitSeconds, endpointBudget }: GitHubConnectionOptions,
+  secret: string,
+): void {
   const problem = (() => {
-    if (auth.kind === 'token' && !auth.token) return 'auth.token is empty';
-    if (auth.kind === 'app' && !/PRIVATE KEY-----/.test(auth.privateKey)) return 'auth.privateKey is not a PEM key';
+    if (auth.kind === 'token' && !secret) return 'auth.token is empty';
+    if (auth.kind === 'app' && !/PRIVATE KEY-----/.test(secret)) return 'auth.privateKey is not a PEM key';
     if (auth.kind === 'app' && !(Number(auth.appId) > 0)) return 'auth.appId must be a positive number';
     if (auth.kind === 'app' && !(auth.installationId > 0)) return 'auth.installationId must be a positive number';
     if (baseUrl !== undefined && !URL.canParse(baseUrl)) return 'baseUrl is not a URL';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createAppAuth } from '@octokit/auth-app';
+import { createTokenAuth } from '@octokit/auth-token';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
@@ -7,9 +8,14 @@ import { endpointBudget, type EndpointBudget } from './endpoint-budget';
 import { perAttempt, type RateLimitSnapshot } from './plugins';
 import { createWaitPolicy, retryOn429, throttleOptions } from './rate-limits';
 
+/** A secret given as a function is read at each use, so that a rotated one takes effect without a restart. */
 export type GitHubAuth =
-  | { kind: 'token'; token: string }
-  | { kind: 'app'; appId: number | string; privateKey: string; installationId: number };
+  | { kind: 'token'; token: string | (() => string) }
+  | { kind: 'app'; appId: number | string; privateKey: string | (() => string); installationId: number };
+
+/** What core's hook.wrap('request') hands an auth strategy's hook: the next request function and the endpoint. */
+type AppAuthHookArguments = Parameters<ReturnType<typeof createAppAuth>['hook']>;
+type AuthHookArguments = [request: AppAuthHookArguments[0], endpoint: Extract<AppAuthHookArguments[1], object>];
 
 export interface GitHubLog {
   debug: (message: string) => void;
@@ -40,10 +46,11 @@ export interface OctokitConfig {
 const clientErrors = Array.from({ length: 100 }, (_, i) => 400 + i);
 
 /**
- * One Octokit per client. Plugin order is hook order, innermost first: per-attempt headers and metrics,
- * then plugin-throttling (403 rate limits, 10 requests in flight per credential), the per-endpoint point
- * budget, plugin-retry (5xx: 3 retries after 0.5, 2 and 4.5 s), and the 429 handler outermost. The App
- * strategy mints and caches installation tokens itself.
+ * One Octokit per client. Plugin order is hook order, innermost first: the auth strategy's hook (core wraps
+ * it before any plugin), per-attempt headers and metrics, then plugin-throttling (403 rate limits, 10
+ * requests in flight per credential), the per-endpoint point budget, plugin-retry (5xx: 3 retries after
+ * 0.5, 2 and 4.5 s), and the 429 handler outermost. Every attempt, a retried one too, reads the secret as
+ * it is then. The App strategy mints and caches installation tokens itself.
  */
 export function createOctokit(config: OctokitConfig): Octokit {
   const policy = createWaitPolicy(config.maxRateLimitWaitSeconds, config.log.warn);
@@ -61,22 +68,54 @@ export function createOctokit(config: OctokitConfig): Octokit {
     userAgent: 'openstack-runner-autoscaler',
     log: config.log,
     request: config.fetch ? { fetch: config.fetch } : undefined,
-    ...(auth.kind === 'token'
-      ? { auth: auth.token }
-      : {
-          authStrategy: createAppAuth,
-          auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId },
-        }),
+    authStrategy: auth.kind === 'token' ? tokenAuth(reader(auth.token)) : appAuth(auth, reader(auth.privateKey)),
     throttle: throttleOptions(id, policy),
     retry: { doNotRetry: clientErrors, retries: 3, retryAfterBaseValue: 500 },
   });
 }
 
-/** Keys the process-wide limiters (plugin-throttling's, the endpoint budget's): one budget per GitHub host and credential. */
+const reader = (secret: string | (() => string)) => (typeof secret === 'function' ? secret : () => secret);
+
+/** The token read at each request; @octokit/auth-token makes the header, as for a fixed token. */
+function tokenAuth(read: () => string) {
+  return () => {
+    const hook = (...[request, endpoint]: AuthHookArguments) => createTokenAuth(read()).hook(request, endpoint);
+    return Object.assign(async () => createTokenAuth(read())(), { hook });
+  };
+}
+
+/**
+ * An App whose private key is read at each request: when it has changed, a new app auth is made with it
+ * (and with core's options, as core itself would), so the next installation token is minted with the new
+ * key; until then the cached installation token of the old one serves.
+ */
+function appAuth(auth: Extract<GitHubAuth, { kind: 'app' }>, readKey: () => string) {
+  return (coreOptions: Record<string, unknown>) => {
+    let current: { key: string; auth: ReturnType<typeof createAppAuth> } | undefined;
+    const appAuthNow = () => {
+      const key = readKey();
+      if (current?.key !== key) {
+        const options = { ...coreOptions, appId: auth.appId, installationId: auth.installationId, privateKey: key };
+        current = { key, auth: createAppAuth(options) };
+      }
+      return current.auth;
+    };
+    const hook = (...[request, endpoint]: AuthHookArguments) => appAuthNow().hook(request, endpoint);
+    return Object.assign((options: Parameters<ReturnType<typeof createAppAuth>>[0]) => appAuthNow()(options), {
+      hook,
+    });
+  };
+}
+
+/**
+ * Keys the process-wide limiters (plugin-throttling's, the endpoint budget's): one budget per GitHub host
+ * and credential. A rotated token keeps the budget of the first: it is the same account's, and GitHub
+ * counts per account.
+ */
 function limiterId(baseUrl: string, auth: GitHubAuth): string {
   const credential =
     auth.kind === 'app'
       ? `app ${auth.appId} installation ${auth.installationId}`
-      : `token ${createHash('sha256').update(auth.token).digest('hex').slice(0, 16)}`;
+      : `token ${createHash('sha256').update(reader(auth.token)()).digest('hex').slice(0, 16)}`;
   return `${baseUrl} ${credential}`;
 }

@@ -73,9 +73,12 @@ describe('an unreachable Temporal', () => {
 
   test('a TLS file that cannot be read is named, exit 2', async () => {
     const result = await runCli(['status', '--address', harness.env.address], {
-      TEMPORAL_TLS_CA: '/nonexistent/ca.pem',
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/nonexistent/ca.pem',
     });
-    expect(result).toMatchObject({ code: 2, stderr: 'cannot read TEMPORAL_TLS_CA file /nonexistent/ca.pem: ENOENT\n' });
+    expect(result).toMatchObject({
+      code: 2,
+      stderr: 'cannot read the Temporal TLS file /nonexistent/ca.pem (ENOENT)\n',
+    });
   });
 });
 

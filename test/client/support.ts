@@ -28,14 +28,17 @@ export interface RunningCli {
   done: Promise<CliResult>;
 }
 
+/** A profile file that does not exist: the developer's own (~/.config/temporalio/temporal.toml) stays out. */
+export const noProfileFile = path.join(mkdtempSync(path.join(tmpdir(), 'no-profile-')), 'temporal.toml');
+
 /**
- * Starts `runner-autoscaler <args>`. The caller's Temporal and autoscaler variables are left out, so only
- * the flags and `env` given here configure it.
+ * Starts `runner-autoscaler <args>`. The caller's Temporal and autoscaler variables and profile file are
+ * left out, so only the flags and `env` given here configure it.
  */
 export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'client/main.ts', ...args], {
     cwd: root,
-    env: { ...cleanEnv(), ...env },
+    env: { ...cleanEnv(), TEMPORAL_CONFIG_FILE: noProfileFile, ...env },
   });
   let stdout = '';
   let stderr = '';

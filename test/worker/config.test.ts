@@ -157,6 +157,7 @@ flavors:
       host: '0.0.0.0',
       path: '/webhook',
       secret: 'whsec-from-file',
+      secretFile: '/run/secrets/webhook',
       flavors: [
         { flavor: 'planned', mode: 'planner', labels: ['planned'] },
         { flavor: 'small', mode: 'reactive', labels: ['small'], maxRunners: 5 },

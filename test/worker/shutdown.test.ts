@@ -2,7 +2,6 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,13 +14,13 @@ import { setFallbackRunnersSignal, stateQuery } from '../../contracts/definition
 import type { FlavorState } from '../../contracts/state';
 import { connectTestEnv, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 /**
  * The real worker process (`worker/main.ts --config`, secrets by environment) against the test's
  * Temporal server and simulators: its /health and /metrics (its own series and the SDK's), its JSON
  * logs, and SIGTERM in the middle of a planner stream.
  */
-const root = path.resolve(__dirname, '..', '..');
 const { PendingActivityState, EventType } = temporal.api.enums.v1;
 
 let env: TestWorkflowEnvironment;
@@ -33,34 +32,6 @@ const flavor = uniqueName('sig');
 /** Unknown to the planner: its stream fails, which the SDK logs with the workflow id and no flavor. */
 const unknownFlavor = uniqueName('unknown');
 const handles: WorkflowHandle<FlavorWorkflow>[] = [];
-
-interface WorkerProcess {
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-  signal(signal: NodeJS.Signals): void;
-}
-
-function startWorkerProcess(configFile: string, secrets: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'worker/main.ts', '--config', configFile], {
-    cwd: root,
-    // Nothing of the test's environment (TEMPORAL_*, OS_CLOUD…) leaks into the worker's configuration.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...secrets },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { stdout: () => stdout, stderr: () => stderr, exited, signal: (signal) => child.kill(signal) };
-}
-
-const logLines = () =>
-  worker
-    .stdout()
-    .split('\n')
-    .filter((line) => line.trim() !== '');
 
 beforeAll(async () => {
   env = await connectTestEnv();
@@ -91,17 +62,7 @@ beforeAll(async () => {
     OS_PROJECT_NAME: os.project.name ?? '',
     OS_PROJECT_DOMAIN_NAME: os.project.domainName ?? '',
   });
-  const ready = Promise.race([
-    eventually(async () => logLines().some((line) => line.includes('"msg":"worker ready"')), Boolean, {
-      what: 'the worker ready',
-      timeoutMs: 90_000,
-      intervalMs: 200,
-    }),
-    worker.exited.then((code) => {
-      throw new Error(`the worker exited (${code}):\n${worker.stdout()}\n${worker.stderr()}`);
-    }),
-  ]);
-  await ready;
+  await worker.ready();
 }, 120_000);
 
 afterAll(async () => {
@@ -134,7 +95,11 @@ test('while running: /health is 200 RUNNING, /metrics has the flavor series and 
   await until(handle, (s) => s.stream?.connected === true && s.currentRunners === 1, 'stream up, 1 runner');
 
   const health = await fetch(`${metricsUrl}/health`);
-  expect({ status: health.status, body: await health.json() }).toEqual({ status: 200, body: { status: 'RUNNING' } });
+  const fromEnvironment = { source: 'env', readAt: expect.any(String) };
+  expect({ status: health.status, body: await health.json() }).toEqual({
+    status: 200,
+    body: { status: 'RUNNING', secrets: { planner: fromEnvironment, github: fromEnvironment } },
+  });
   const text = await (await fetch(`${metricsUrl}/metrics`)).text();
   expect(text).toContain(`stream_connected{flavor="${flavor}"} 1`);
   expect(text).toContain(`pressure{flavor="${flavor}"} 1`);
@@ -150,7 +115,7 @@ test('its log lines are JSON, name the flavor and workflow of each flavor line, 
   await until(handles[0], (s) => s.lastRejected !== undefined, 'the bad signal rejected');
 
   const entries = await eventually(
-    async () => logLines().map((line) => JSON.parse(line) as Record<string, unknown>),
+    async () => worker.logLines().map((line) => JSON.parse(line) as Record<string, unknown>),
     (all) => all.some((e) => e.msg === 'rejected input') && all.some((e) => e.msg === 'Activity failed'),
     { what: 'the workflow warning and the activity failure logged' },
   );
@@ -187,7 +152,7 @@ test('SIGTERM during a stream: exit code 0, and the stream activity closed, none
   worker.signal('SIGTERM');
   const code = await worker.exited;
   expect({ code, stderr: worker.stderr() }).toEqual({ code: 0, stderr: '' });
-  expect(logLines().at(-1)).toContain('"msg":"worker stopped"');
+  expect(worker.logLines().at(-1)).toContain('"msg":"worker stopped"');
 
   const after = await handle.describe();
   expect(after.raw.pendingActivities ?? []).toEqual([]);

@@ -4,33 +4,45 @@ import type { z } from 'zod';
 import { loadCredentials, type OpenStackCredentials } from '../../activities/openstack';
 import { parseFlavors } from '../../contracts/flavors-file';
 import { resolveSettings, type FlavorSettingsInput } from '../../contracts/settings';
+import {
+  loadTemporalConnection,
+  TemporalConnectionError,
+  type TemporalConnection,
+} from '../../contracts/temporal-connection';
 import { StartupError } from '../app';
 import { workerConfigSchema, type WorkerConfigFile } from './schema';
+import { emptyFile, unreadableFile } from './secret-source';
 
 type Env = Record<string, string | undefined>;
 
 export interface WorkerConfig {
   managerId: string;
-  temporal: {
-    address: string;
-    namespace: string;
-    taskQueue: string;
-    apiKey?: string;
-    tls?: { serverName?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } };
-  };
-  /** Absent: this worker serves static flavors only. */
-  planner?: { url: string; token: string };
+  temporal: TemporalConnection;
+  /**
+   * Absent: this worker serves static flavors only. Each secret is the value read at start; a `…File`
+   * beside it says it came from that file, which the worker reads again at use (worker-secrets.ts).
+   */
+  planner?: { url: string; token: string; tokenFile?: string };
   github: {
     baseUrl: string;
     scope: { org: string } | { owner: string; repo: string };
-    auth: { kind: 'token'; token: string } | { kind: 'app'; appId: number; installationId: number; privateKey: string };
+    auth:
+      | { kind: 'token'; token: string; tokenFile?: string }
+      | { kind: 'app'; appId: number; installationId: number; privateKey: string; privateKeyFile?: string };
     runnerGroup?: string;
   };
   openstack: { credentials: OpenStackCredentials; securityGroups?: string[]; keyName?: string };
   runner?: { dir: string; user: string };
   metrics?: { port: number; host: string };
   /** Reactive mode's webhook intake: absent unless configured. */
-  intake?: { port: number; host: string; path: string; secret: string; flavors: FlavorSettingsInput[] };
+  intake?: {
+    port: number;
+    host: string;
+    path: string;
+    secret: string;
+    secretFile?: string;
+    flavors: FlavorSettingsInput[];
+  };
 }
 
 /** A configuration the worker must not start with; the message names each field and why. */
@@ -68,9 +80,9 @@ export function loadWorkerConfig({
     try {
       const text = readFile(filePath).trim();
       if (text) return text;
-      problems.push(`${field}: file ${filePath} is empty`);
+      problems.push(emptyFile(field, filePath));
     } catch (err) {
-      problems.push(`${field}: cannot read ${filePath} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      problems.push(unreadableFile(field, filePath, err));
     }
     return undefined;
   };
@@ -78,13 +90,14 @@ export function loadWorkerConfig({
   const planner = resolvePlanner(
     file,
     secret(`planner.tokenFile`, env.PLANNER_TOKEN, file.planner?.tokenFile),
+    env.PLANNER_TOKEN ? undefined : file.planner?.tokenFile,
     problems,
   );
   const github = resolveGitHub(file, env, secret, problems);
   const openstack = resolveOpenStack(file, env, problems);
   const temporal = resolveTemporal(file, env, secret, problems);
   const intake = resolveIntake(file, env, secret, readFile, problems);
-  if (problems.length > 0 || !github || !openstack) throw new ConfigError(problems);
+  if (problems.length > 0 || !github || !openstack || !temporal) throw new ConfigError(problems);
   return {
     managerId: file.managerId,
     temporal,
@@ -121,9 +134,6 @@ function withEnvironment(raw: unknown, env: Env): unknown {
     config[section] = { ...(typeof current === 'object' && current !== null ? current : {}), [field]: value };
   };
   if (env.RUNNER_AUTOSCALER_MANAGER_ID) config.managerId = env.RUNNER_AUTOSCALER_MANAGER_ID;
-  set('temporal', 'address', env.TEMPORAL_ADDRESS);
-  set('temporal', 'namespace', env.TEMPORAL_NAMESPACE);
-  set('temporal', 'taskQueue', env.TEMPORAL_TASK_QUEUE);
   set('planner', 'url', env.PLANNER_URL);
   set('github', 'apiUrl', env.GITHUB_API_URL);
   set('github', 'org', env.GITHUB_ORG);
@@ -143,12 +153,13 @@ function withEnvironment(raw: unknown, env: Env): unknown {
 function resolvePlanner(
   file: WorkerConfigFile,
   token: string | undefined,
+  tokenFile: string | undefined,
   problems: string[],
 ): WorkerConfig['planner'] {
   const url = file.planner?.url;
   if (url && !token) problems.push('planner: a URL is set but no token (PLANNER_TOKEN or planner.tokenFile)');
   if (token && !url) problems.push('planner: a token is set but no URL (PLANNER_URL or planner.url)');
-  return url && token ? { url, token } : undefined;
+  return url && token ? { url, token, ...(tokenFile && { tokenFile }) } : undefined;
 }
 
 type SecretReader = (field: string, fromEnv: string | undefined, filePath: string | undefined) => string | undefined;
@@ -175,10 +186,17 @@ function resolveGitHub(
   const scope = github.org
     ? { org: github.org }
     : { owner: github.repository?.split('/')[0] ?? '', repo: github.repository?.split('/')[1] ?? '' };
+  const tokenFile = env.GITHUB_TOKEN ? undefined : github.tokenFile;
   const auth: WorkerConfig['github']['auth'] | undefined = token
-    ? { kind: 'token', token }
+    ? { kind: 'token', token, ...(tokenFile && { tokenFile }) }
     : github.app && privateKey
-      ? { kind: 'app', appId: github.app.appId, installationId: github.app.installationId, privateKey }
+      ? {
+          kind: 'app',
+          appId: github.app.appId,
+          installationId: github.app.installationId,
+          privateKey,
+          privateKeyFile: github.app.privateKeyFile,
+        }
       : undefined;
   return auth && { baseUrl: github.apiUrl, scope, auth, runnerGroup: github.runnerGroup };
 }
@@ -194,32 +212,34 @@ function resolveOpenStack(file: WorkerConfigFile, env: Env, problems: string[]):
   }
 }
 
+/** The temporal CLI's profile and environment (contracts/temporal-connection.ts), the file's section between. */
 function resolveTemporal(
   file: WorkerConfigFile,
   env: Env,
   secret: SecretReader,
   problems: string[],
-): WorkerConfig['temporal'] {
+): WorkerConfig['temporal'] | undefined {
   const { address, namespace, taskQueue, tls, apiKeyFile } = file.temporal;
-  const apiKey = secret('temporal.apiKeyFile', env.TEMPORAL_API_KEY, apiKeyFile);
-  const readPem = (field: string, filePath: string | undefined) => {
-    const text = secret(field, undefined, filePath);
-    return text === undefined ? undefined : Buffer.from(text);
+  const path = (filePath: string | undefined) => (filePath === undefined ? undefined : { path: filePath });
+  const config = {
+    address,
+    namespace,
+    taskQueue,
+    apiKey: secret('temporal.apiKeyFile', undefined, apiKeyFile),
+    tls: tls && {
+      serverName: tls.serverName,
+      serverCACert: path(tls.caFile),
+      clientCert: path(tls.clientCertFile),
+      clientKey: path(tls.clientKeyFile),
+    },
   };
-  if (tls && Boolean(tls.clientCertFile) !== Boolean(tls.clientKeyFile)) {
-    problems.push('temporal.tls: clientCertFile and clientKeyFile go together (mTLS)');
+  try {
+    return loadTemporalConnection({ env, config });
+  } catch (err) {
+    if (!(err instanceof TemporalConnectionError)) throw err;
+    problems.push(`temporal: ${err.message}`);
+    return undefined;
   }
-  const crt = readPem('temporal.tls.clientCertFile', tls?.clientCertFile);
-  const key = readPem('temporal.tls.clientKeyFile', tls?.clientKeyFile);
-  const resolvedTls =
-    tls || apiKey
-      ? {
-          serverName: tls?.serverName,
-          serverRootCACertificate: readPem('temporal.tls.caFile', tls?.caFile),
-          clientCertPair: crt && key ? { crt, key } : undefined,
-        }
-      : undefined;
-  return { address, namespace, taskQueue, apiKey, tls: resolvedTls };
 }
 
 /**
@@ -249,7 +269,10 @@ function resolveIntake(
   if (flavors && !flavors.some((flavor) => resolveSettings(flavor).mode === 'reactive')) {
     problems.push(`intake.flavorsFile: no flavor in ${flavorsFile} has mode reactive`);
   }
-  return webhookSecret && flavors ? { port, host, path, secret: webhookSecret, flavors } : undefined;
+  const fromFile = env.GITHUB_WEBHOOK_SECRET ? undefined : secretFile;
+  return webhookSecret && flavors
+    ? { port, host, path, secret: webhookSecret, ...(fromFile && { secretFile: fromFile }), flavors }
+    : undefined;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

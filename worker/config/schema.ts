@@ -13,11 +13,12 @@ export const workerConfigSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'must be lowercase letters, digits and dashes')
     .default('runner-autoscaler'),
+  /** Over the temporal CLI's profile, under the environment; defaults from contracts/temporal-connection.ts. */
   temporal: z
     .strictObject({
-      address: nonEmpty.default('localhost:7233'),
-      namespace: nonEmpty.default('default'),
-      taskQueue: nonEmpty.default('runner-autoscaler'),
+      address: nonEmpty.optional(),
+      namespace: nonEmpty.optional(),
+      taskQueue: nonEmpty.optional(),
       apiKeyFile: nonEmpty.optional(),
       tls: z
         .strictObject({
@@ -28,7 +29,7 @@ export const workerConfigSchema = z.strictObject({
         })
         .optional(),
     })
-    .default({ address: 'localhost:7233', namespace: 'default', taskQueue: 'runner-autoscaler' }),
+    .default({}),
   planner: z.strictObject({ url: url.optional(), tokenFile: nonEmpty.optional() }).optional(),
   github: z
     .strictObject({

@@ -18,8 +18,11 @@ export interface JobIntakeOptions {
   host: string;
   /** Where GitHub POSTs (default /webhook); any other path is a 404. */
   path?: string;
-  /** The webhook's secret; it checks signatures and goes nowhere else. */
-  secret: string;
+  /**
+   * The webhook's secret; it checks signatures and goes nowhere else. A function is read at each delivery:
+   * when it throws (a secret file gone or empty), the delivery gets 503, to redeliver once it is back.
+   */
+  secret: string | (() => string);
   /**
    * The flavors file's entries, in its order: the first reactive flavor that fits a job gets it. Each is
    * checked as the workflow checks its input: a bad one throws InvalidSettingsError here.
@@ -49,18 +52,19 @@ interface Answer {
 /**
  * Reactive mode's intake: GitHub's `workflow_job` webhooks in, one `job` signal-with-start per queued
  * job out, to the workflow of the flavor its labels fit. Either content type a GitHub webhook may have
- * is read (payload.ts). Answers, in the order checked: 413 for a body over the limit, 401 for a missing
- * or wrong signature (nothing else is looked at), 415 for another content type, 400 for a malformed
- * delivery, 200 for one that asks for nothing (ping, other events and actions, labels no reactive flavor
- * fits), 202 once the signal is in, and 503 when Temporal cannot take it (GitHub shows the delivery as
- * failed, to redeliver by hand). Each delivery is signalled, a redelivery too: the workflow drops a job
- * id it holds already.
+ * is read (payload.ts). Answers, in the order checked: 413 for a body over the limit, 503 when the secret
+ * cannot be read, 401 for a missing or wrong signature (nothing else is looked at), 415 for another
+ * content type, 400 for a malformed delivery, 200 for one that asks for nothing (ping, other events and
+ * actions, labels no reactive flavor fits), 202 once the signal is in, and 503 when Temporal cannot take
+ * it (GitHub shows the delivery as failed, to redeliver by hand). Each delivery is signalled, a
+ * redelivery too: the workflow drops a job id it holds already.
  */
 export async function startJobIntake(options: JobIntakeOptions): Promise<JobIntake> {
   const path = options.path ?? '/webhook';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const { client, taskQueue, log } = options;
-  const verified = signatureCheck(options.secret);
+  const { secret } = options;
+  const verified = signatureCheck(typeof secret === 'function' ? secret : () => secret);
   const flavors = options.flavors.map((input) => ({ input, ...resolveSettings(input) }));
 
   const enqueue = async (flavor: (typeof flavors)[number], job: JobMessage): Promise<Answer> => {
@@ -86,9 +90,14 @@ export async function startJobIntake(options: JobIntakeOptions): Promise<JobInta
     const raw = await readBody(req, maxBodyBytes);
     if (raw === 'too-large') return { status: 413, body: { error: `the body is over ${maxBodyBytes} bytes` } };
     const body = raw.toString('utf8');
-    if (!(await verified(body, header(req, 'x-hub-signature-256')))) {
-      return { status: 401, body: { error: 'missing or wrong X-Hub-Signature-256' } };
+    let signed: boolean;
+    try {
+      signed = await verified(body, header(req, 'x-hub-signature-256'));
+    } catch (err) {
+      log.warn('webhook secret unavailable', { error: (err as Error).message });
+      return { status: 503, body: { error: 'the webhook secret cannot be read; redeliver later' } };
     }
+    if (!signed) return { status: 401, body: { error: 'missing or wrong X-Hub-Signature-256' } };
     const payload = payloadOf(header(req, 'content-type'), body);
     if (payload.kind === 'refused') return { status: payload.status, body: { error: payload.reason } };
     const delivery = readDelivery(header(req, 'x-github-event'), payload.text);

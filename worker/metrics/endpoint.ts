@@ -1,6 +1,6 @@
 import type { MetricsExporterConfig } from '@temporalio/worker';
 import { sdkMetricsExporter } from './sdk-exporter';
-import { startMetricsServer } from './server';
+import { startMetricsServer, type MetricsServerOptions } from './server';
 import { createWorkerMetrics, type GitHubRateLimitSource, type WorkerMetrics } from './worker-metrics';
 
 export interface MetricsEndpoint {
@@ -20,6 +20,7 @@ export async function startMetricsEndpoint(options: {
   port: number;
   workerState: () => string;
   github?: GitHubRateLimitSource;
+  secrets?: MetricsServerOptions['secrets'];
 }): Promise<MetricsEndpoint> {
   const sdk = await sdkMetricsExporter();
   const metrics = createWorkerMetrics({ github: options.github });
@@ -29,6 +30,7 @@ export async function startMetricsEndpoint(options: {
     registry: metrics.registry,
     extra: sdk.scrape,
     workerState: options.workerState,
+    secrets: options.secrets,
   });
   return { metrics, sdkTelemetry: sdk.telemetry, url: server.url, close: server.close };
 }

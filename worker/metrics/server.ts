@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { SecretStatus } from '../config/secret-source';
 
 export interface MetricsServerOptions {
   host: string;
@@ -11,6 +12,8 @@ export interface MetricsServerOptions {
   extra?: () => Promise<string>;
   /** The worker's state (Worker.getState(), or STARTING before there is a worker): /health is 200 only when RUNNING. */
   workerState: () => string;
+  /** Each secret's source and when the reading in use was made (worker-secrets.ts), never a value. */
+  secrets?: () => Record<string, SecretStatus>;
 }
 
 export interface MetricsServer {
@@ -18,7 +21,10 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** GET /metrics (Prometheus text) and GET /health (`{"status": "<worker state>"}`, 200 or 503). */
+/**
+ * GET /metrics (Prometheus text) and GET /health (`{"status": "<worker state>", "secrets": {…}}`, 200 or
+ * 503; `secrets` when given).
+ */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -33,7 +39,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       const status = options.workerState();
       res
         .writeHead(status === 'RUNNING' ? 200 : 503, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ status }));
+        .end(JSON.stringify({ status, secrets: options.secrets?.() }));
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics or /health\n');
     }
