@@ -15,6 +15,8 @@ export interface JobChecker {
 export interface ActivityDeps {
   /** Absent when the worker has no planner configured (static flavors only). */
   planner?: PressureSource;
+  /** When the planner token in use was read, for the workflow state (never the token). */
+  plannerTokenReadAt?: () => string | undefined;
   signalPressure: SignalPressure;
   fleet: RunnerFleet;
   jobs: JobChecker;

@@ -33,7 +33,12 @@ export class RunClosedError extends Error {}
  * the current value on connect, which is signalled only if it changed. Only a failed connect (refused,
  * timed out, an HTTP error) ends the activity, as a failure that starts the workflow's outage path.
  */
-export function createPressureStreamActivity(deps: { planner?: PressureSource; signalPressure: SignalPressure }) {
+export function createPressureStreamActivity(deps: {
+  planner?: PressureSource;
+  signalPressure: SignalPressure;
+  /** When the planner token in use was read (it is read at each connect); shown in the workflow state. */
+  plannerTokenReadAt?: () => string | undefined;
+}) {
   return async function streamPressure(request: PressureStreamRequest): Promise<PressureStreamEnd> {
     const { planner } = deps;
     if (!planner) {
@@ -49,7 +54,9 @@ export function createPressureStreamActivity(deps: { planner?: PressureSource; s
     // keep-alive ticker), the heartbeat timeout is 30 s.
     const heartbeatEvery = Math.max(Math.min((ctx.info.heartbeatTimeoutMs ?? 30_000) / 3, 10_000), 200);
     const heartbeat = setInterval(() => ctx.heartbeat(), heartbeatEvery);
-    const sender = latestValueSender((pressure) => deps.signalPressure(run, { streamId: request.streamId, pressure }));
+    const sender = latestValueSender((pressure) =>
+      deps.signalPressure(run, { streamId: request.streamId, pressure, tokenReadAt: deps.plannerTokenReadAt?.() }),
+    );
     sender.onError((err) => abort.abort(err));
     ctx.heartbeat();
     // The stall timeout (the workflow's streamStallTimeoutSeconds) is how long an open stream may be

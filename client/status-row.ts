@@ -29,10 +29,13 @@ export function statusRow(state: FlavorState): string[] {
   ];
 }
 
-function describeStream({ stream }: FlavorState): string {
+function describeStream({ stream, outage }: FlavorState): string {
   if (!stream) return none;
   if (stream.connected) return 'connected';
-  return stream.retryInSeconds === undefined ? 'down' : `down, retry in ${stream.retryInSeconds}s`;
+  const down = stream.retryInSeconds === undefined ? 'down' : `down, retry in ${stream.retryInSeconds}s`;
+  // Within an outage's grace desired holds the last pressure; after it, the fallback count.
+  if (!outage) return down;
+  return `${down}, fallback to ${outage.desiredAfterGrace ?? none} in ${outage.graceLeftSeconds}s`;
 }
 
 function describeCleanup({ lastCleanup }: FlavorState): string {

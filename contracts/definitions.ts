@@ -8,6 +8,8 @@ import type { ApplySettingsResult, FlavorState, FlushReport, FlushRequest } from
 export interface PressureSignal {
   streamId: number;
   pressure: number;
+  /** When the planner token this connection used was read (an ISO time, never the token). */
+  tokenReadAt?: string;
 }
 export const pressureSignal = defineSignal<[PressureSignal]>('pressure');
 

@@ -34,7 +34,14 @@ export const flavorSettingsShape = {
     .string({ error: (issue) => `flavor must match ${FLAVOR_NAME}, got ${shown(issue.input)}` })
     .regex(FLAVOR_NAME)
     .describe("this autoscaler's name of the flavor (`[a-z0-9-]`, ≤ 40 chars)"),
-  plannerFlavor: name('plannerFlavor').optional().describe("the flavor's name at the planner"),
+  // The planner answers flavor `_` with every flavor in one object ({"large":1,"small":0}): no one
+  // flavor's pressure, so a stream on it would skip every line.
+  plannerFlavor: name('plannerFlavor')
+    .refine((value) => value !== '_', {
+      error: 'plannerFlavor "_" is the planner\'s view of every flavor at once, not a flavor: name one flavor',
+    })
+    .optional()
+    .describe("the flavor's name at the planner"),
   mode: z
     .enum(MODES, { error: (issue) => `mode must be one of ${MODES.join(', ')}, got ${shown(issue.input)}` })
     .default('planner')
@@ -43,7 +50,15 @@ export const flavorSettingsShape = {
   maxRunners: count('maxRunners')
     .default(0)
     .describe('cap of desired (0 = no cap); reactive: maxRunners is the expected quantity'),
-  fallbackRunners: count('fallbackRunners').default(0).describe('desired while the planner stream is down'),
+  fallbackRunners: count('fallbackRunners').default(0).describe('desired once a planner outage outlasts the grace'),
+  // 600 s: the real planner's outages that emptied fleets were restarts (its own, or its database's),
+  // over in a minute or two; ten minutes outlasts them with room, and still falls back within two cleanup
+  // ticks of a real outage. 0 falls back at once (the ADR's literal reading).
+  fallbackGraceSeconds: z
+    .number({ error: (issue) => `fallbackGraceSeconds must be 0 or more seconds, got ${shown(issue.input)}` })
+    .min(0)
+    .default(600)
+    .describe('a planner outage keeps the last pressure this long before fallbackRunners applies'),
   cleanupIntervalSeconds: seconds('cleanupIntervalSeconds').default(300).describe('time between cleanup ticks'),
   bootTimeoutSeconds: seconds('bootTimeoutSeconds')
     .default(1200)
@@ -61,14 +76,27 @@ export const flavorSettingsShape = {
   continueAsNewAfterEvents: count('continueAsNewAfterEvents', 100)
     .default(5000)
     .describe('history length that triggers continue-as-new'),
-  runnerNamePrefix: name('runnerNamePrefix').optional().describe('runner and VM names are `<prefix>-<n>`'),
+  // GitHub refuses runner names over 64 characters: the prefix leaves room for `-<n>` up to 13 digits.
+  runnerNamePrefix: name('runnerNamePrefix')
+    .max(50, { error: 'runnerNamePrefix must be at most 50 characters (GitHub runner names stop at 64)' })
+    .optional()
+    .describe('runner and VM names are `<prefix>-<n>`'),
   image: vmField('image').default('').describe('the VM image (name or id)'),
   openstackFlavor: vmField('openstackFlavor').default('').describe('the Nova flavor (name or id)'),
   network: vmField('network').default('').describe('the network (name or id)'),
+  // GitHub's OpenAPI description caps a JIT registration at 100 labels (checked across fields below) but
+  // states no length; 256 characters, trimmed and non-empty, is the bound the settings keep to.
   labels: z
-    .array(z.string({ error: LABELS_ERROR }).min(1), { error: LABELS_ERROR })
+    .array(
+      z
+        .string({ error: LABELS_ERROR })
+        .min(1, { error: LABELS_ERROR })
+        .max(256, { error: 'a label must be at most 256 characters' })
+        .refine((label) => label.trim() === label, { error: 'a label must not start or end with whitespace' }),
+      { error: LABELS_ERROR },
+    )
     .default(() => [])
-    .describe("the runner's labels"),
+    .describe("the runner's labels (`self-hosted`, `linux` and the architecture are added)"),
   architecture: name('architecture')
     .default('x64')
     .describe("the runners' architecture label (registered with `self-hosted` and `linux`)"),
@@ -99,6 +127,12 @@ export const flavorSettingsSchema = z
     if (maxRunners > 0 && fallbackRunners > maxRunners) {
       problem(`fallbackRunners ${fallbackRunners} is above maxRunners ${maxRunners}`);
     }
+    // What a registration carries (policy/runner-labels.ts): these, self-hosted, linux and the
+    // architecture, each once ignoring case; GitHub takes at most 100.
+    const carried = new Set(
+      [...settings.labels, 'self-hosted', 'linux', settings.architecture].map((l) => l.toLowerCase()),
+    );
+    if (carried.size > 100) problem(`labels: a runner carries at most 100 labels, these make ${carried.size}`);
     if (settings.streamBackoffMaxSeconds < settings.streamBackoffInitialSeconds) {
       problem('streamBackoffMaxSeconds must not be below streamBackoffInitialSeconds');
     }

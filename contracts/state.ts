@@ -40,9 +40,21 @@ export interface StreamStatus {
   since?: string;
   /** Connections attempted after the first. */
   reconnects: number;
+  /** Why the stream is down now; cleared once it is connected again (see lastOutage). */
   lastError?: string;
   /** Delay before the next reconnect while disconnected, in seconds. */
   retryInSeconds?: number;
+  /** The planner outage under way: since when, and when its grace ends (fallbackRunners applies then). */
+  outage?: PlannerOutage;
+  /** The last time it was down, now over (an outage or a handover): from when to when, and why. */
+  lastDisconnect?: { since: string; until: string; error?: string };
+  /** When the planner token the stream connected with was read from its source (never the token). */
+  tokenReadAt?: string;
+}
+
+export interface PlannerOutage {
+  since: string;
+  graceEndsAt: string;
 }
 
 export interface CleanupReport {
@@ -142,6 +154,8 @@ export interface FlavorState {
   maxRunners: number;
   /** Present in planner mode. */
   stream?: StreamStatus;
+  /** During a planner outage's grace: how much is left and the desired count that applies after it. */
+  outage?: { since: string; graceEndsAt: string; graceLeftSeconds: number; desiredAfterGrace?: number };
   /** Present in reactive mode. */
   queue?: QueueStatus;
   lastFlush?: FlushReport;

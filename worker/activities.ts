@@ -68,9 +68,7 @@ export function buildActivities(
       boot: config.runner && { runnerDir: config.runner.dir, runnerUser: config.runner.user },
     },
   });
-  // plannerTokenReadAt: when the planner token in use was read, for the pressure stream to show in the
-  // state; its deps take it with the change to activities/pressure-stream.ts.
-  const deps: ActivityDeps & { plannerTokenReadAt(): string | undefined } = {
+  const deps: ActivityDeps = {
     planner,
     plannerTokenReadAt: () => secrets.planner?.status().readAt,
     fleet,

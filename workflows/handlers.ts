@@ -29,7 +29,9 @@ export function registerHandlers({ settings, state, consumers }: FlavorRun): voi
   setHandler(pressureSignal, (signal) => {
     const pressure = checkPressure(signal?.pressure);
     if (!pressure.ok) return reject('pressure', pressure.reason);
-    state.recordPressure(signal.streamId, pressure.value, now());
+    // The stream activity's note of when its token was read: shown as given, when it is a short string.
+    const tokenReadAt = typeof signal.tokenReadAt === 'string' ? signal.tokenReadAt.slice(0, 40) : undefined;
+    state.recordPressure(signal.streamId, pressure.value, now(), tokenReadAt);
   });
 
   setHandler(setFallbackRunnersSignal, (value) => {

@@ -5,7 +5,14 @@
  */
 import type { CreateRunnersResult, RunnerInfo } from '../contracts/activities';
 import type { FlavorSettings, FlavorSettingsInput } from '../contracts/settings';
-import type { CarriedState, CleanupReport, FlavorState, FlushReport, FlushRequest } from '../contracts/state';
+import type {
+  CarriedState,
+  CleanupReport,
+  FlavorState,
+  FlushReport,
+  FlushRequest,
+  PlannerOutage,
+} from '../contracts/state';
 import { runnerName, runnerSeq } from '../contracts/runner-names';
 import { planCreate } from '../policy/converge';
 import { desiredRunners } from '../policy/desired';
@@ -271,26 +278,47 @@ export class ReconcilerState {
    * A value from connection `streamId`. Values of older connections, and late values of a connection
    * whose activity has already failed, are dropped: they must not end the fallback or reset the backoff.
    */
-  recordPressure(streamId: number, pressure: number, now: string): void {
+  recordPressure(streamId: number, pressure: number, now: string, tokenReadAt?: string): void {
     if (streamId !== this.liveStreamId) return;
     const stream = this.carried.stream;
     if (!stream.connected) {
-      stream.connected = true;
-      stream.since = now;
-      stream.retryInSeconds = undefined;
+      // Connected again: the outage or handover is over and its error is history, not the present.
+      const since = stream.outage?.since ?? stream.since;
+      if (since && stream.lastError) stream.lastDisconnect = { since, until: now, error: stream.lastError };
+      Object.assign(stream, { connected: true, since: now, retryInSeconds: undefined, lastError: undefined });
+      stream.outage = undefined;
       this.carried.streamFailuresInARow = 0;
       this.carried.fallbackActive = false;
     }
+    if (tokenReadAt !== undefined) stream.tokenReadAt = tokenReadAt;
     this.carried.lastPressure = pressure;
     this.carried.totals.pressureUpdates += 1;
   }
 
-  /** The stream failed or ended: fall back and count the failure; answers failures in a row. */
-  recordStreamFailure(error: string, now: string): number {
+  /**
+   * A failed connect: count it and, at the first of an outage, start its grace; with no grace the
+   * fallback count applies at once. Answers failures in a row, and whether this one began the outage.
+   */
+  recordStreamFailure(error: string, now: string, graceSeconds: number): { failures: number; outageBegan: boolean } {
     this.recordStreamHandover(error, now);
-    this.carried.fallbackActive = true;
     this.carried.streamFailuresInARow += 1;
-    return this.carried.streamFailuresInARow;
+    const outageBegan = this.carried.stream.outage === undefined;
+    if (outageBegan) {
+      const graceEndsAt = new Date(Date.parse(now) + graceSeconds * 1000).toISOString();
+      this.carried.stream.outage = { since: now, graceEndsAt };
+    }
+    if (graceSeconds === 0) this.carried.fallbackActive = true;
+    return { failures: this.carried.streamFailuresInARow, outageBegan };
+  }
+
+  /** The outage under way, if any (carried over continue-as-new). */
+  outage(): PlannerOutage | undefined {
+    return this.carried.stream.outage;
+  }
+
+  /** The outage that began at `since` outlasted its grace: the fallback count applies now. */
+  recordGraceOver(since: string): void {
+    if (this.carried.stream.outage?.since === since) this.carried.fallbackActive = true;
   }
 
   recordReconnectDelay(seconds: number): void {
@@ -334,6 +362,7 @@ export class ReconcilerState {
       minRunners: settings.minRunners,
       maxRunners: settings.maxRunners,
       stream: settings.mode === 'planner' ? { ...carried.stream } : undefined,
+      outage: this.outageStatus(),
       queue: settings.mode === 'reactive' ? this.queueStatus(consumers) : undefined,
       stopping: this.stopping || undefined,
       lastFlush: carried.lastFlush,
@@ -343,6 +372,21 @@ export class ReconcilerState {
       totals: { ...carried.totals },
       runs: carried.runs,
     };
+  }
+
+  /** An outage still in its grace: the time left (at the workflow's last activation) and what follows it. */
+  private outageStatus(): FlavorState['outage'] {
+    const outage = this.carried.stream.outage;
+    if (!outage || this.carried.fallbackActive || this.settings.mode !== 'planner') return undefined;
+    const graceLeftSeconds = Math.max(Math.ceil((Date.parse(outage.graceEndsAt) - Date.now()) / 1000), 0);
+    const { lastPressure, fallbackRunners } = this.carried;
+    const desiredAfterGrace = desiredRunners({
+      settings: this.settings,
+      lastPressure,
+      fallbackActive: true,
+      fallbackRunners,
+    });
+    return { ...outage, graceLeftSeconds, desiredAfterGrace };
   }
 
   private queueStatus(consumers: number) {

@@ -56,6 +56,8 @@ test(
       const started = await startFlavor(env.client, worker.taskQueue, {
         cleanupIntervalSeconds: 2,
         fallbackRunners: FALLBACK,
+        // The ADR's literal reading, fallback at the first failed connect: what this scenario measures.
+        fallbackGraceSeconds: 0,
         streamBackoffInitialSeconds: initial,
         streamBackoffMaxSeconds: max,
       });

@@ -82,7 +82,7 @@ test(
       // The dead worker's stream ends by heartbeat timeout; the workflow reconnects without falling back.
       const handedOver = await untilState(
         handle,
-        (s) => s.stream?.lastError === 'the stream worker stopped heartbeating' && s.stream.connected,
+        (s) => s.stream?.lastDisconnect?.error === 'the stream worker stopped heartbeating' && s.stream.connected,
         'the stream handed over after its heartbeats stopped',
         90_000,
       );

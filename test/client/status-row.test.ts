@@ -58,3 +58,15 @@ test('the table (text-table, as status and the dashboard print it) pads every co
     ]),
   ).toBe(['a    bb  c', 'xxx  y   long last cell', 'z    w'].join('\n'));
 });
+
+test('an outage within its grace shows when the fallback count takes over, and which', () => {
+  const stream = { connected: false, reconnects: 3, retryInSeconds: 10 };
+  const outage = {
+    since: '2025-03-01T10:00:00Z',
+    graceEndsAt: '2025-03-01T10:10:00Z',
+    graceLeftSeconds: 420,
+    desiredAfterGrace: 1,
+  };
+  const row = statusRow({ ...state, mode: 'planner', queue: undefined, stream, outage });
+  expect(row[6]).toBe('down, retry in 10s, fallback to 1 in 420s');
+});

@@ -20,7 +20,12 @@ const cells = (table: string) =>
 test('status shows every running flavor of the task queue as a table, or as JSON', async () => {
   const planner = await harness.startFlavor({ ...noTicks, maxRunners: 5 });
   harness.planner.set(planner.flavor, 2);
-  const downFlavor = await harness.startFlavor({ ...noTicks, fallbackRunners: 1, streamBackoffInitialSeconds: 30 });
+  const downFlavor = await harness.startFlavor({
+    ...noTicks,
+    fallbackRunners: 1,
+    fallbackGraceSeconds: 0,
+    streamBackoffInitialSeconds: 30,
+  });
   // Refused from now on; a stream that connected already is dropped: down either way, retry in 30 s.
   harness.planner.refuse.set(downFlavor.flavor, 'transient');
   harness.planner.drop(downFlavor.flavor);

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { freePort } from '../../worker/ports';
 import { flavorWorkflowId } from '../../contracts/flavor-workflow';
+import { stateQuery } from '../../contracts/definitions';
+import { startFlavor } from '../../contracts/start-flavor';
 import { connectTestEnv, uniqueName } from '../support/temporal';
+import { eventually } from '../support/wait';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 /**
@@ -21,6 +24,8 @@ let intakeUrl: string;
 const dir = mkdtempSync(path.join(tmpdir(), 'secret-files-'));
 const file = (name: string) => path.join(dir, name);
 const label = uniqueName('filed');
+const taskQueue = uniqueName('filed');
+const plannerFlavor = uniqueName('streamed');
 const flavor = uniqueName('filed');
 const [oldSecret, newSecret] = ['webhook-secret-as-started', 'webhook-secret-as-rotated'];
 
@@ -28,6 +33,7 @@ interface Health {
   status: string;
   secrets: Record<string, { source: string; readAt?: string }>;
 }
+const seen: unknown[] = [];
 const health = async () => (await (await fetch(`${metricsUrl}/health`)).json()) as Health;
 
 beforeAll(async () => {
@@ -43,7 +49,7 @@ beforeAll(async () => {
   writeFileSync(
     file('worker.yaml'),
     [
-      `temporal: { address: "${env.address}", taskQueue: ${uniqueName('filed')} }`,
+      `temporal: { address: "${env.address}", taskQueue: ${taskQueue} }`,
       `planner: { url: "${cloud.planner.url}", tokenFile: ${file('planner-token')} }`,
       `github: { apiUrl: "${cloud.github.url}", org: ${cloud.github.org}, tokenFile: ${file('github-token')} }`,
       `metrics: { host: 127.0.0.1, port: ${metricsPort} }`,
@@ -103,10 +109,38 @@ test('/health names each file secret; a rotated webhook secret verifies the next
   expect(rotated.secrets.webhook.readAt! > firstRead!).toBe(true);
   expect(rotated.secrets.github).toEqual(atStart.secrets.github);
 
+  seen.push(atStart, rotated);
+});
+
+test('the state shows when the planner token in use was read; a rotated one is read at the next connect', async () => {
+  cloud.planner.setPressure(plannerFlavor, 0);
+  const { handle } = await startFlavor(env.client, { taskQueue, settings: { flavor: plannerFlavor } });
+  const state = () => handle.query(stateQuery);
+  const first = await eventually(state, (s) => s.stream?.tokenReadAt !== undefined, { what: 'a token read' });
+  expect((await health()).secrets.planner.readAt).toBe(first.stream?.tokenReadAt);
+
+  writeFileSync(file('planner-token'), 'planner-token-rotated\n');
+  cloud.planner.setTokens(['planner-token-rotated']);
+  // The open stream goes on (the planner checks tokens at connect only) until it is cut: the reconnect reads the file.
+  cloud.planner.faults.dropAfterLines = 1;
+  cloud.planner.setPressure(plannerFlavor, 1);
+  const rotated = await eventually(
+    state,
+    (s) => s.lastPressure === 1 && s.stream?.tokenReadAt !== first.stream?.tokenReadAt,
+    { what: 'the rotated token in use' },
+  );
+  cloud.planner.faults.dropAfterLines = undefined;
+  expect(rotated.stream?.tokenReadAt! > first.stream!.tokenReadAt!).toBe(true);
+  expect(rotated.mode).toBe('planner');
+  seen.push(first, rotated);
+  await handle.terminate('test over');
+});
+
+test('no secret value reaches /health, a state or the log', async () => {
   worker.signal('SIGTERM');
   expect(await worker.exited).toBe(0);
-  const everything = JSON.stringify([atStart, rotated]) + worker.stdout() + worker.stderr();
-  for (const secret of ['planner-sim-token', cloud.github.token, oldSecret, newSecret]) {
+  const everything = JSON.stringify(seen) + worker.stdout() + worker.stderr();
+  for (const secret of ['planner-sim-token', 'planner-token-rotated', cloud.github.token, oldSecret, newSecret]) {
     expect(everything).not.toContain(secret);
   }
   expect(worker.logLines().some((line) => line.includes('"status":401'))).toBe(true);

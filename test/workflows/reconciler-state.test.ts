@@ -10,17 +10,17 @@ describe('ReconcilerState', () => {
     const first = state.recordStreamOpened();
     state.recordPressure(first, 4, at);
     expect(state.snapshot()).toMatchObject({ mode: 'planner', desired: 4 });
-    expect(state.recordStreamFailure('reset', at)).toBe(1);
+    expect(state.recordStreamFailure('reset', at, 0).failures).toBe(1);
     state.recordPressure(first, 7, at);
     expect(state.snapshot()).toMatchObject({ mode: 'fallback', desired: 2, lastPressure: 4 });
     const second = state.recordStreamOpened();
-    expect(state.recordStreamFailure('reset', at)).toBe(2);
+    expect(state.recordStreamFailure('reset', at, 0).failures).toBe(2);
     state.recordPressure(second, 7, at);
     expect(state.snapshot().mode).toBe('fallback');
     const third = state.recordStreamOpened();
     state.recordPressure(third, 7, at);
     expect(state.snapshot()).toMatchObject({ mode: 'planner', desired: 7 });
-    expect(state.recordStreamFailure('reset', at)).toBe(1);
+    expect(state.recordStreamFailure('reset', at, 0).failures).toBe(1);
   });
 
   test('numbering moves past every listed name, removed ones included', () => {
