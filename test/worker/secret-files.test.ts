@@ -130,7 +130,7 @@ test('the state shows when the planner token in use was read; a rotated one is r
     { what: 'the rotated token in use' },
   );
   cloud.planner.faults.dropAfterLines = undefined;
-  expect(rotated.stream?.tokenReadAt! > first.stream!.tokenReadAt!).toBe(true);
+  expect((rotated.stream?.tokenReadAt ?? '') > (first.stream?.tokenReadAt ?? '')).toBe(true);
   expect(rotated.mode).toBe('planner');
   seen.push(first, rotated);
   await handle.terminate('test over');
