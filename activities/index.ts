@@ -1,3 +1,4 @@
+import { mappingFailures } from './failure-mapping';
 import type { CheckJobRequest, CheckJobResult, RunnerActivities } from '../contracts/activities';
 import { createPressureStreamActivity, type PressureSource, type SignalPressure } from './pressure-stream';
 
@@ -26,10 +27,10 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps): RunnerActivities {
   return {
     streamPressure: createPressureStreamActivity(deps),
-    createRunners: (request) => deps.fleet.createRunners(request),
-    cleanupRunners: (request) => deps.fleet.cleanupRunners(request),
-    deleteIdleRunners: (request) => deps.fleet.deleteIdleRunners(request),
-    deleteBusyRunners: (request) => deps.fleet.deleteBusyRunners(request),
-    checkJob: (request) => deps.jobs.checkJob(request),
+    createRunners: mappingFailures((request) => deps.fleet.createRunners(request)),
+    cleanupRunners: mappingFailures((request) => deps.fleet.cleanupRunners(request)),
+    deleteIdleRunners: mappingFailures((request) => deps.fleet.deleteIdleRunners(request)),
+    deleteBusyRunners: mappingFailures((request) => deps.fleet.deleteBusyRunners(request)),
+    checkJob: mappingFailures((request) => deps.jobs.checkJob(request)),
   };
 }

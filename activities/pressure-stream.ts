@@ -1,7 +1,9 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PlannerFailure, type PressureStreamEnd, type PressureStreamRequest } from '../contracts/activities';
 import type { PressureSignal } from '../contracts/definitions';
+import { toActivityFailure } from './failure-mapping';
 import { createReconnectPolicy } from './planner/reconnect-policy';
 
 /** What the pressure-stream activity needs of a planner client (activities/planner/client.ts). */
@@ -90,8 +92,8 @@ export function createPressureStreamActivity(deps: {
       }
     } catch (err) {
       // A shutting-down worker cancels its activities: a planned handover, not a failure to log.
-      if ((ctx.cancellationSignal.reason as Error | undefined)?.message === 'WORKER_SHUTDOWN') return 'worker-shutdown';
-      throw toActivityFailure(err, abort.signal, ctx.cancellationSignal);
+      if (ctx.cancellationDetails?.workerShutdown) return 'worker-shutdown';
+      throw streamFailure(err, abort.signal, ctx.cancellationSignal);
     } finally {
       // A signal still in flight should land before the workflow learns the stream ended (the
       // workflow drops late ones anyway); a Temporal outage must not hold the activity for long.
@@ -102,20 +104,15 @@ export function createPressureStreamActivity(deps: {
   };
 }
 
-function toActivityFailure(err: unknown, aborted: AbortSignal, cancelled: AbortSignal): unknown {
+/** How the stream ended: cancelled (its run is over or cancelled it), or the planner's failure as mapped. */
+function streamFailure(err: unknown, aborted: AbortSignal, cancelled: AbortSignal): unknown {
   if (cancelled.aborted) return new CancelledFailure('pressure stream cancelled');
   if (aborted.aborted && aborted.reason instanceof RunClosedError) {
     return new CancelledFailure('the workflow run this stream fed has closed');
   }
-  const message = err instanceof Error ? err.message : String(err);
-  switch ((err as { kind?: string }).kind) {
-    case 'unauthorized':
-      return ApplicationFailure.nonRetryable(message, PlannerFailure.unauthorized);
-    case 'not-found':
-      return ApplicationFailure.nonRetryable(message, PlannerFailure.flavorNotFound);
-    default:
-      return ApplicationFailure.retryable(message, PlannerFailure.unavailable);
-  }
+  const mapped = toActivityFailure(err);
+  if (mapped !== err) return mapped;
+  return ApplicationFailure.retryable(err instanceof Error ? err.message : String(err), PlannerFailure.unavailable);
 }
 
 /** Sends values in order, one in flight at a time, skipping values superseded while one was in flight. */
@@ -158,5 +155,5 @@ function latestValueSender(send: (value: number) => Promise<void>) {
 }
 
 function isWorkflowGone(err: unknown): boolean {
-  return err instanceof Error && err.name === 'WorkflowNotFoundError';
+  return err instanceof WorkflowNotFoundError;
 }

@@ -41,6 +41,26 @@ export interface CreateRunnersRequest {
   names: string[];
 }
 
+/**
+ * The ApplicationFailure types of the fleet and job activities (activities/failure-mapping.ts). The
+ * unauthorized, forbidden, config and invalid-request kinds are non-retryable: the workflow shows them and
+ * waits for its next tick. Rate limits are retried after the pause the service asked for.
+ */
+export const FleetFailure = {
+  githubUnauthorized: 'GitHubUnauthorized',
+  githubForbidden: 'GitHubForbidden',
+  githubInvalidRequest: 'GitHubInvalidRequest',
+  githubRateLimited: 'GitHubRateLimited',
+  githubUnavailable: 'GitHubUnavailable',
+  cloudConfig: 'OpenStackConfig',
+  cloudUnauthorized: 'OpenStackUnauthorized',
+  cloudForbidden: 'OpenStackForbidden',
+  cloudInvalidRequest: 'OpenStackInvalidRequest',
+  cloudRateLimited: 'OpenStackRateLimited',
+  cloudUnavailable: 'OpenStackUnavailable',
+  createFailed: 'CreateFailed',
+} as const;
+
 export interface CreateRunnersResult {
   /** Names whose VM exists now (created here, or already there from an earlier attempt). */
   created: string[];
@@ -53,11 +73,23 @@ export interface CleanupRunnersRequest {
   bootTimeoutSeconds: number;
 }
 
+/** Why a cleanup tick removed a runner (policy/cleanup.ts decides). */
+export type RemovalReason =
+  'duplicate_vm' | 'registration_without_vm' | 'vm_without_registration' | 'vm_error' | 'boot_timeout';
+
+/** A runner an activity could not handle, and why; the others' outcomes stand. */
+export interface RunnerFailure {
+  name: string;
+  reason: string;
+}
+
 export interface CleanupRunnersResult {
-  /** What this tick removed and why (dangling registration, VM without runner, VM in ERROR, boot timeout). */
-  removed: { name: string; reason: string }[];
+  /** What this tick removed: the reason as a code, and the same in words. */
+  removed: { name: string; reason: RemovalReason; detail: string }[];
   /** The runners that remain, from the same single VM list and GitHub list. */
   runners: RunnerInfo[];
+  /** Removals that failed this tick (the runner stays in `runners`; the next tick tries again). */
+  failed?: RunnerFailure[];
 }
 
 export interface DeleteIdleRunnersRequest {
@@ -72,6 +104,8 @@ export interface DeleteIdleRunnersResult {
   deleted: string[];
   /** Candidates GitHub refused to delete because a job took them meanwhile (422): their VMs are kept. */
   keptBusy: string[];
+  /** Candidates whose delete failed: they stay, and count as runners still. */
+  failed?: RunnerFailure[];
 }
 
 export interface DeleteBusyRunnersRequest {
@@ -82,6 +116,7 @@ export interface DeleteBusyRunnersRequest {
 export interface DeleteBusyRunnersResult {
   /** VM deleted (the job on it dies); the registration too, or left to the next cleanup as dangling. */
   deleted: string[];
+  failed?: RunnerFailure[];
 }
 
 /**

@@ -2,7 +2,7 @@
  * What the flavor workflow shows (the `state` query, the reports of its updates) and what it carries
  * across continue-as-new. Plain data: clients read it, the workflow writes it (workflows/reconciler-state.ts).
  */
-import type { JobMessage } from './activities';
+import type { CleanupRunnersResult, JobMessage, RunnerFailure } from './activities';
 import type { FlavorMode } from './settings';
 
 /** The metric events a reactive reconcile issues. */
@@ -61,10 +61,12 @@ export interface CleanupReport {
   at: string;
   /** Set when the tick failed (after its activity's retries); the next tick tries again. */
   error?: string;
-  removed: { name: string; reason: string }[];
+  removed: CleanupRunnersResult['removed'];
   created: number;
   deleted: string[];
   keptBusy: string[];
+  /** Removals and deletes that failed this tick: those runners stay and count; the next tick tries again. */
+  failed?: RunnerFailure[];
   runners: number;
   /** Reactive mode: consumers started (positive) or stopped, and the reconcile's metric events. */
   reactive?: { processesDiff: number; metricStats: ReactiveMetricStats };
@@ -101,6 +103,8 @@ export interface FlushReport {
   deleted: string[];
   /** Idle runners that took a job during the flush; kept unless `busy` was asked for. */
   keptBusy: string[];
+  /** Runners whose delete failed: they stay. */
+  failed?: RunnerFailure[];
   error?: string;
 }
 

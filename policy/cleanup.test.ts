@@ -51,21 +51,21 @@ describe('planCleanup', () => {
     ],
   ])('%s', (_name, vms, registrations, removed, survivors) => {
     const plan = planCleanup(joinFleet(vms, registrations), now, bootTimeoutSeconds);
-    expect(plan.remove.map(({ runner, reason }) => `${runner.name}:${reason}`)).toEqual(removed);
+    expect(plan.remove.map(({ runner, detail }) => `${runner.name}:${detail}`)).toEqual(removed);
     expect(plan.survivors.map(({ name, state }) => `${name}:${state}`)).toEqual(survivors);
   });
 
   test('a younger twin VM of one name is removed as a duplicate, the runner itself stays', () => {
     const twins = [vm('r-1', 'ACTIVE', 2), { ...vm('r-1', 'ACTIVE', 5), id: 'vm-r-1-older' }];
     const plan = planCleanup(joinFleet(twins, [registration('r-1', 'online')]), now, 1200);
-    expect(plan.remove.map(({ runner, reason }) => `${runner.vm?.id}:${reason}`)).toEqual(['vm-r-1:duplicate VM']);
+    expect(plan.remove.map(({ runner, detail }) => `${runner.vm?.id}:${detail}`)).toEqual(['vm-r-1:duplicate VM']);
     expect(plan.survivors.map(({ vmId, state }) => `${vmId}:${state}`)).toEqual(['vm-r-1-older:idle']);
   });
 
   test('twins made within one second are told apart by the newest-first order of the list', () => {
     const twins = [{ ...vm('r-1', 'ACTIVE', 2), id: 'vm-r-1-younger' }, vm('r-1', 'ACTIVE', 2)];
     const plan = planCleanup(joinFleet(twins, [registration('r-1', 'online')]), now, 1200);
-    expect(plan.remove.map(({ runner, reason }) => `${runner.vm?.id}:${reason}`)).toEqual([
+    expect(plan.remove.map(({ runner, detail }) => `${runner.vm?.id}:${detail}`)).toEqual([
       'vm-r-1-younger:duplicate VM',
     ]);
     expect(plan.survivors.map(({ vmId, state }) => `${vmId}:${state}`)).toEqual(['vm-r-1:idle']);
@@ -91,4 +91,23 @@ describe('planCleanup', () => {
       },
     ]);
   });
+});
+
+test('each removal carries its code beside the words: metrics and the state use the code', () => {
+  const vms = [vm('r-1', 'SHUTOFF', 40), vm('r-2', 'ERROR', 1), vm('r-3', 'ACTIVE', 21), vm('r-5', 'ACTIVE', 2)];
+  const registrations = [
+    registration('r-2', 'offline'),
+    registration('r-3', 'offline'),
+    registration('r-4', 'offline'),
+    registration('r-5', 'online'),
+  ];
+  const twins = [...vms, { ...vm('r-5', 'ACTIVE', 1), id: 'vm-r-5-younger' }];
+  const plan = planCleanup(joinFleet(twins, registrations), now, 1200);
+  expect(plan.remove.map(({ runner, reason }) => `${runner.name}:${reason}`).sort()).toEqual([
+    'r-1:vm_without_registration',
+    'r-2:vm_error',
+    'r-3:boot_timeout',
+    'r-4:registration_without_vm',
+    'r-5:duplicate_vm',
+  ]);
 });

@@ -3,7 +3,7 @@
  * it: the most dangerous decision of the product, since it destroys VMs. Pure functions, table-tested
  * in cleanup.test.ts; the fleet activities (activities/fleet/) list the fleet and carry the plan out.
  */
-import type { RunnerInfo } from '../contracts/activities';
+import type { RemovalReason, RunnerInfo } from '../contracts/activities';
 
 /** A VM as the plan needs it; the compute port's servers (activities/fleet/ports.ts) have this shape. */
 export interface VmServer {
@@ -65,9 +65,16 @@ export function runnerState(runner: JoinedRunner, bootDeadlinePassed: boolean): 
   return bootDeadlinePassed ? 'offline' : 'booting';
 }
 
+export interface PlannedRemoval {
+  runner: JoinedRunner;
+  /** What is wrong, as a code (metrics and the state use it), and the same in words for people. */
+  reason: RemovalReason;
+  detail: string;
+}
+
 export interface CleanupPlan {
   /** Runners to remove: the registration first (if any), the VM only after it. */
-  remove: { runner: JoinedRunner; reason: string }[];
+  remove: PlannedRemoval[];
   survivors: RunnerInfo[];
 }
 
@@ -85,26 +92,25 @@ export function planCleanup(joined: JoinedRunner[], nowMs: number, bootTimeoutSe
     const state = runnerState(runner, bootDeadlinePassed);
     // Which twin hosts a busy runner cannot be told: leave both until its job is done.
     if (runner.duplicate && state === 'busy') continue;
-    const reason = runner.duplicate
-      ? 'duplicate VM'
-      : state === 'busy'
-        ? undefined
-        : !runner.vm
-          ? 'registration without VM'
-          : !runner.registration
-            ? 'VM without registration'
-            : state === 'error'
-              ? 'VM in ERROR'
-              : state === 'offline'
-                ? `not online ${bootTimeoutSeconds} s after boot`
-                : undefined;
-    if (reason) {
-      plan.remove.push({ runner, reason });
-    } else {
-      plan.survivors.push(runnerInfo(runner, state));
-    }
+    const removal = removalOf(runner, state, bootTimeoutSeconds);
+    if (removal) plan.remove.push({ runner, ...removal });
+    else plan.survivors.push(runnerInfo(runner, state));
   }
   return plan;
+}
+
+function removalOf(
+  runner: JoinedRunner,
+  state: RunnerInfo['state'],
+  bootTimeoutSeconds: number,
+): { reason: RemovalReason; detail: string } | undefined {
+  if (runner.duplicate) return { reason: 'duplicate_vm', detail: 'duplicate VM' };
+  if (state === 'busy') return undefined;
+  if (!runner.vm) return { reason: 'registration_without_vm', detail: 'registration without VM' };
+  if (!runner.registration) return { reason: 'vm_without_registration', detail: 'VM without registration' };
+  if (state === 'error') return { reason: 'vm_error', detail: 'VM in ERROR' };
+  if (state === 'offline') return { reason: 'boot_timeout', detail: `not online ${bootTimeoutSeconds} s after boot` };
+  return undefined;
 }
 
 /** The activity-facing view of a joined runner: names and ids, nothing secret. */

@@ -13,15 +13,17 @@ import { createStep } from './create-step';
 import { describeFailure } from './failures';
 import { now, type FlavorRun } from './flavor-run';
 
-type TickStep = Pick<CleanupReport, 'created' | 'deleted' | 'keptBusy' | 'reactive'>;
+type TickStep = Pick<CleanupReport, 'created' | 'deleted' | 'keptBusy' | 'reactive' | 'failed'>;
 
 export async function cleanupTick(run: FlavorRun): Promise<void> {
   const { settings, state } = run;
   state.recordOperation('cleanup');
   try {
-    const { removed, runners } = await cleanupAndRecount(run);
+    const { removed, runners, failed = [] } = await cleanupAndRecount(run);
     const step = settings.mode === 'reactive' ? await reconcileConsumers(run, runners) : await converge(run, runners);
-    state.recordCleanup({ at: now(), removed, ...step, runners: state.currentRunners() });
+    const failures = [...failed, ...(step.failed ?? [])];
+    const report = { at: now(), removed, ...step, failed: failures.length > 0 ? failures : undefined };
+    state.recordCleanup({ ...report, runners: state.currentRunners() });
   } catch (err) {
     if (isCancellation(err)) throw err;
     log.warn('cleanup tick failed', { flavor: settings.flavor, error: describeFailure(err) });

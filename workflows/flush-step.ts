@@ -22,16 +22,19 @@ export async function flushStep(run: FlavorRun, request: MergedFlush): Promise<n
     const idle = idleOldestFirst(runners);
     const soft = await deleteIdleRunners({ spec: settings, candidates: idle, count: idle.length });
     let deleted = soft.deleted;
+    const failed = [...(soft.failed ?? [])];
     if (request.busy) {
       const rest = runners.filter((runner) => !deleted.includes(runner.name));
-      deleted = [...deleted, ...(await deleteBusyRunners({ spec: settings, candidates: rest })).deleted];
+      const hard = await deleteBusyRunners({ spec: settings, candidates: rest });
+      deleted = [...deleted, ...hard.deleted];
+      failed.push(...(hard.failed ?? []));
     }
     remaining = runners.length - deleted.length;
     const keptBusy = runners
       .filter((runner) => !deleted.includes(runner.name))
       .filter((runner) => runner.state === 'busy' || soft.keptBusy.includes(runner.name))
       .map((runner) => runner.name);
-    report = { at: now(), busy: request.busy, deleted, keptBusy };
+    report = { at: now(), busy: request.busy, deleted, keptBusy, ...(failed.length > 0 && { failed }) };
   } catch (err) {
     if (isCancellation(err)) throw err;
     log.warn('flush failed', { flavor: settings.flavor, error: describeFailure(err) });

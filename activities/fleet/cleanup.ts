@@ -1,5 +1,5 @@
 import { ownsRunnerName } from '../../contracts/runner-names';
-import type { CleanupRunnersResult, RunnerSpec } from '../../contracts/activities';
+import type { CleanupRunnersResult, RunnerFailure, RunnerSpec } from '../../contracts/activities';
 import { errorMessage, mapConcurrent } from './concurrency';
 import { ownershipMetadata } from './create';
 import { joinFleet, planCleanup, runnerInfo, runnerState, type JoinedRunner } from '../../policy/cleanup';
@@ -37,7 +37,8 @@ export async function cleanupRunners(
 ): Promise<CleanupRunnersResult> {
   const plan = planCleanup(await listFleet(deps, spec), Date.now(), bootTimeoutSeconds);
   const result: CleanupRunnersResult = { removed: [], runners: plan.survivors };
-  await mapConcurrent(plan.remove, deps.options.createConcurrency, async ({ runner, reason }) => {
+  const failed: RunnerFailure[] = [];
+  await mapConcurrent(plan.remove, deps.options.createConcurrency, async ({ runner, reason, detail }) => {
     try {
       // The paginated GitHub list can miss a runner when others vanish between its pages: before a VM
       // goes for lack of a registration, ask GitHub by name. A runner found there is kept, busy or not.
@@ -48,14 +49,19 @@ export async function cleanupRunners(
       } else if ((await removeRunner(deps, runner)) === 'busy') {
         result.runners.push(runnerInfo(runner, 'busy'));
       } else {
-        result.removed.push({ name: runner.name, reason });
+        result.removed.push({ name: runner.name, reason, detail });
       }
     } catch (err) {
-      deps.log.warn('cleanup could not remove a runner', { runner: runner.name, reason, error: errorMessage(err) });
+      deps.log.warn('cleanup could not remove a runner', {
+        runner: runner.name,
+        reason: detail,
+        error: errorMessage(err),
+      });
+      failed.push({ name: runner.name, reason: errorMessage(err) });
       result.runners.push(runnerInfo(runner, runner.vm?.status === 'ERROR' ? 'error' : 'offline'));
     }
   });
-  return result;
+  return failed.length > 0 ? { ...result, failed } : result;
 }
 
 /** Deletes the registration, then the VM; 'busy' when GitHub refused because the runner took a job. */

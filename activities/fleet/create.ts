@@ -12,18 +12,23 @@ type Outcome = { name: string; created: true } | { name: string; created: false;
  * usual path makes two POSTs and lists nothing. A name GitHub already knows means an earlier attempt
  * (a retry, or another worker after a crash) got this far: then, and only then, Nova is asked whether
  * that VM exists; if so it counts as created, and no second VM is made. A failed VM create looks the
- * same way before it gives the registration up.
+ * same way before it gives the registration up. `errors` collects each failure as thrown (never in the
+ * result: the activity maps the first to its failure type when nothing was made).
  */
 export async function createRunners(
   deps: { compute: Compute; registry: RunnerRegistry; options: FleetOptions },
   spec: RunnerSpec,
   names: string[],
   cancelled?: AbortSignal,
+  errors: unknown[] = [],
 ): Promise<CreateRunnersResult> {
   const outcomes = await mapConcurrent(names, deps.options.createConcurrency, (name) =>
     cancelled?.aborted
       ? Promise.resolve<Outcome>({ name, created: false, reason: 'not started: the attempt was cancelled' })
-      : createOne(deps, spec, name).catch((err): Outcome => ({ name, created: false, reason: errorMessage(err) })),
+      : createOne(deps, spec, name).catch((err): Outcome => {
+          errors.push(err);
+          return { name, created: false, reason: errorMessage(err) };
+        }),
   );
   return {
     created: outcomes.filter((o) => o.created).map((o) => o.name),
@@ -42,7 +47,7 @@ async function createOne(
   try {
     registration = await register();
   } catch (err) {
-    if (!(err instanceof Error && err.name === 'RunnerNameTaken')) throw err;
+    if ((err as { kind?: unknown }).kind !== 'runner-name-taken') throw err;
     if (await compute.findServerByName(name)) return { name, created: true };
     // Registered by an attempt that died before its VM: replace that registration.
     const stale = await registry.findRunner(name);

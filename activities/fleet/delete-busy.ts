@@ -1,4 +1,4 @@
-import type { DeleteBusyRunnersResult, RunnerInfo } from '../../contracts/activities';
+import type { DeleteBusyRunnersResult, RunnerFailure, RunnerInfo } from '../../contracts/activities';
 import { errorMessage, mapConcurrent } from './concurrency';
 import type { FleetLog } from './log';
 import type { FleetOptions } from './options';
@@ -14,6 +14,7 @@ export async function deleteBusyRunners(
   candidates: RunnerInfo[],
 ): Promise<DeleteBusyRunnersResult> {
   const result: DeleteBusyRunnersResult = { deleted: [] };
+  const failed: RunnerFailure[] = [];
   await mapConcurrent(candidates, deps.options.createConcurrency, async (runner) => {
     try {
       if (runner.vmId) await deps.compute.deleteServer(runner.vmId);
@@ -21,7 +22,8 @@ export async function deleteBusyRunners(
       result.deleted.push(runner.name);
     } catch (err) {
       deps.log.warn('flush could not remove a busy runner', { runner: runner.name, error: errorMessage(err) });
+      failed.push({ name: runner.name, reason: errorMessage(err) });
     }
   });
-  return result;
+  return failed.length > 0 ? { ...result, failed } : result;
 }

@@ -1,4 +1,6 @@
 import { ApplicationFailure, asyncLocalStorage } from '@temporalio/activity';
+import { FleetFailure } from '../../contracts/activities';
+import { toActivityFailure } from '../failure-mapping';
 import type { RunnerFleet } from '..';
 import { cleanupRunners } from './cleanup';
 import { createRunners } from './create';
@@ -28,12 +30,15 @@ export function createRunnerFleet(deps: {
     async createRunners({ spec, names }) {
       // A timed-out or cancelled attempt starts no further runner, so it cannot race its own retry.
       const cancelled = asyncLocalStorage.getStore()?.cancellationSignal;
-      const result = await createRunners(fleet, spec, names, cancelled);
+      const errors: unknown[] = [];
+      const result = await createRunners(fleet, spec, names, cancelled, errors);
       if (names.length > 0 && result.created.length === 0) {
-        throw ApplicationFailure.retryable(
-          `no runner created: ${result.failed[0]?.reason ?? 'unknown error'}`,
-          'CreateFailed',
-        );
+        // A cause that retrying cannot mend (a bad credential, a refused request) fails as itself; any
+        // other is retried as CreateFailed.
+        const cause = toActivityFailure(errors[0]);
+        if (cause instanceof ApplicationFailure && cause.nonRetryable) throw cause;
+        const reason = result.failed[0]?.reason ?? 'unknown error';
+        throw ApplicationFailure.retryable(`no runner created: ${reason}`, FleetFailure.createFailed);
       }
       return result;
     },

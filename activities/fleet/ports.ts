@@ -30,7 +30,7 @@ export interface RegisteredRunner extends PlannedRegistration {
 }
 
 export interface RunnerRegistry {
-  /** Registers a just-in-time runner; rejects with an error whose `name` is 'RunnerNameTaken' on 409. */
+  /** Registers a just-in-time runner; rejects with an error whose `kind` is 'runner-name-taken' on 409. */
   generateJitConfig(request: {
     name: string;
     labels: string[];

@@ -45,6 +45,8 @@ export class GitHubRateLimitedError extends GitHubApiError {
 /** 409 from generate-jitconfig: a runner of this name is registered already, typically by an earlier attempt. */
 export class RunnerNameTaken extends GitHubApiError {
   override readonly name: string = 'RunnerNameTaken';
+  /** What the fleet's registry port looks for (activities/fleet/ports.ts): a typed kind, not a name. */
+  readonly kind = 'runner-name-taken';
   readonly runnerName: string;
 
   constructor(runnerName: string, requestId?: string) {

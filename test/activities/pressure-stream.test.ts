@@ -1,4 +1,9 @@
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import {
+  ActivityCancellationDetails,
+  ApplicationFailure,
+  CancelledFailure,
+  WorkflowNotFoundError,
+} from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -303,7 +308,7 @@ test('reconnects come at most one a second, whatever the planner sends', async (
 
 test('the stream stops when its workflow run has closed', async () => {
   planner.setPressure('closed-run', 1);
-  const runClosed = Object.assign(new Error('workflow execution already completed'), { name: 'WorkflowNotFoundError' });
+  const runClosed = new WorkflowNotFoundError('workflow execution already completed', 'flavor-closed-run', undefined);
   const { env, activity } = streamHarness(async () => {
     throw runClosed;
   });
@@ -333,6 +338,6 @@ test('a worker shutdown ends the stream as a handover, not as a failure', async 
     async () => signals.length,
     (n) => n === 1,
   );
-  env.cancel('WORKER_SHUTDOWN');
+  env.cancel('WORKER_SHUTDOWN', new ActivityCancellationDetails({ workerShutdown: true }));
   await expect(running).resolves.toBe('worker-shutdown');
 });

@@ -16,7 +16,7 @@ const state: FlavorState = {
   stream: { connected: true, reconnects: 0 },
   lastCleanup: {
     at: '2026-01-01T12:00:20Z',
-    removed: [{ name: 'small-0', reason: 'offline' }],
+    removed: [{ name: 'small-0', reason: 'boot_timeout', detail: 'not online 1200 s after boot' }],
     created: 1,
     deleted: [],
     keptBusy: ['small-2'],

@@ -22,7 +22,7 @@ afterEach(() => harness?.close());
 const states = ({ runners }: CleanupRunnersResult) =>
   runners.map(({ name, state }) => `${name}:${state}`).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 const removals = ({ removed }: CleanupRunnersResult) =>
-  removed.map(({ name, reason }) => `${name}:${reason}`).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  removed.map(({ name, detail }) => `${name}:${detail}`).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 const vmIdOf = (harness: FleetHarness, name: string) => vmsNamed(harness.cloud, name)[0].id;
 
 describe('cleanupRunners', () => {
@@ -189,7 +189,7 @@ describe('cleanupRunners', () => {
 
     const result = await fleet.cleanupRunners({ spec, bootTimeoutSeconds: 600 });
 
-    expect(result.removed).toEqual([{ name: 'small-1', reason: 'duplicate VM' }]);
+    expect(result.removed).toEqual([{ name: 'small-1', reason: 'duplicate_vm', detail: 'duplicate VM' }]);
     expect(result.runners).toEqual([expect.objectContaining({ name: 'small-1', state: 'idle', vmId: runnerVm })]);
     expect(cloud.openstack.servers().map(({ id }) => id)).toEqual([runnerVm]);
     expect(harness.deletes).toEqual([`vm ${twin.id}`]);
@@ -206,7 +206,7 @@ describe('cleanupRunners', () => {
 
     const result = await fleet.cleanupRunners({ spec, bootTimeoutSeconds: 600 });
 
-    expect(result.removed).toEqual([{ name: 'small-1', reason: 'duplicate VM' }]);
+    expect(result.removed).toEqual([{ name: 'small-1', reason: 'duplicate_vm', detail: 'duplicate VM' }]);
     expect(result.runners.map(({ vmId }) => vmId)).toEqual([runnerVm]);
     expect(harness.deletes).toEqual([`vm ${twin.id}`]);
   });

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createRunnerFleet } from '../../activities/fleet';
+import { createGitHubRunnerClient } from '../../activities/github/client';
 import type { RunnerInfo } from '../../contracts/activities';
 import {
   expectNoSecret,
@@ -70,6 +71,56 @@ describe('deleteIdleRunners', () => {
       keptBusy: [],
     });
     expect(vmNames(harness.cloud)).toEqual([]);
+  });
+});
+
+describe('per-runner outcomes', () => {
+  test('a soft delete that removed three before one failed reports the three, and the one as failed', async () => {
+    harness = await startFleet({ client: { retry: { maxAttempts: 1 } } });
+    const { cloud } = harness;
+    const candidates = await idleRunners(4);
+    // Nova refuses one VM delete (403, no retry): its runner's registration is gone, its VM stays.
+    cloud.openstack.setFaults({ service: 'compute', method: 'DELETE', errorRate: 1, errorStatus: 403, maxFaults: 1 });
+
+    const result = await harness.fleet.deleteIdleRunners({ spec, candidates, count: 4 });
+
+    expect(result.deleted).toHaveLength(3);
+    expect(result.failed).toEqual([
+      { name: expect.stringMatching(/^small-\d$/), reason: expect.stringMatching(/403/) },
+    ]);
+    expect([...result.deleted, result.failed![0].name].sort()).toEqual(names('small', 1, 2, 3, 4));
+    expect(vmNames(cloud)).toEqual([result.failed![0].name]);
+  });
+
+  test('a flush --busy that could not remove one VM still reports the others', async () => {
+    harness = await startFleet({ client: { retry: { maxAttempts: 1 } } });
+    const { cloud } = harness;
+    const candidates = await idleRunners(3);
+    cloud.openstack.setFaults({ service: 'compute', method: 'DELETE', errorRate: 1, errorStatus: 403, maxFaults: 1 });
+
+    const result = await harness.fleet.deleteBusyRunners({ spec, candidates });
+
+    expect(result.deleted).toHaveLength(2);
+    expect(result.failed).toHaveLength(1);
+  });
+});
+
+describe('credentials', () => {
+  test('a create with a wrong GitHub token fails at once as GitHubUnauthorized, not as a retryable CreateFailed', async () => {
+    harness = await startFleet();
+    const { cloud, compute } = harness;
+    const registry = createGitHubRunnerClient({
+      auth: { kind: 'token', token: 'ghp_wrongWrongWrong' },
+      scope: { org: cloud.github.org },
+      baseUrl: cloud.github.url,
+    });
+    const fleet = createRunnerFleet({ compute, registry, log: { warn: () => undefined } });
+
+    const failure = await fleet.createRunners({ spec, names: names('small', 1, 2) }).catch((err: unknown) => err);
+
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'GitHubUnauthorized', nonRetryable: true });
+    expect(vmNames(cloud)).toEqual([]);
   });
 });
 

@@ -65,15 +65,19 @@ describe('a reordered activity call', () => {
     const source = readFileSync(file, 'utf8');
     const idleFirst = `    const soft = await deleteIdleRunners({ spec: settings, candidates: idle, count: idle.length });
     let deleted = soft.deleted;
+    const failed = [...(soft.failed ?? [])];
     if (request.busy) {
       const rest = runners.filter((runner) => !deleted.includes(runner.name));
-      deleted = [...deleted, ...(await deleteBusyRunners({ spec: settings, candidates: rest })).deleted];
+      const hard = await deleteBusyRunners({ spec: settings, candidates: rest });
+      deleted = [...deleted, ...hard.deleted];
+      failed.push(...(hard.failed ?? []));
     }
 `;
     const busyFirst = `    const busy = runners.filter((runner) => !idle.includes(runner));
-    const gone = request.busy ? (await deleteBusyRunners({ spec: settings, candidates: busy })).deleted : [];
+    const hard = request.busy ? await deleteBusyRunners({ spec: settings, candidates: busy }) : { deleted: [] };
     const soft = await deleteIdleRunners({ spec: settings, candidates: idle, count: idle.length });
-    const deleted = [...gone, ...soft.deleted];
+    const deleted = [...hard.deleted, ...soft.deleted];
+    const failed = [...(soft.failed ?? [])];
 `;
     // If the flush step changes, this proof must be rewritten, not silently pass.
     expect(source).toContain(idleFirst);

@@ -48,7 +48,7 @@ export class FakeFleet implements RunnerFleet {
     for (const [name, runner] of this.runners) {
       if (runner.stale) {
         this.runners.delete(name);
-        removed.push({ name, reason: runner.stale });
+        removed.push({ name, reason: 'boot_timeout', detail: runner.stale });
       }
     }
     const runners = [...this.runners].map(([name, runner]) => ({

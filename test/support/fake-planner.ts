@@ -1,3 +1,4 @@
+import { PlannerStreamError } from '../../activities/planner/errors';
 import type { PressureSource } from '../../activities/pressure-stream';
 
 type Stream = { onPressure: (pressure: number) => void; fail: (err: Error) => void };
@@ -20,7 +21,7 @@ export class FakePlanner implements PressureSource {
     this.connections += 1;
     return new Promise<never>((_, reject) => {
       const refusal = this.refuse.get(flavor);
-      if (refusal) return reject(Object.assign(new Error(`planner refused: ${refusal}`), { kind: refusal }));
+      if (refusal) return reject(new PlannerStreamError(refusal, `planner refused: ${refusal}`));
       const streams = this.streams.get(flavor) ?? new Set<Stream>();
       this.streams.set(flavor, streams);
       const stream: Stream = {
@@ -45,7 +46,7 @@ export class FakePlanner implements PressureSource {
   /** Ends every open stream of the flavor with a transient error. */
   drop(flavor: string): void {
     for (const stream of [...(this.streams.get(flavor) ?? [])]) {
-      stream.fail(Object.assign(new Error('connection reset'), { kind: 'transient' }));
+      stream.fail(new PlannerStreamError('transient', 'connection reset'));
     }
   }
 

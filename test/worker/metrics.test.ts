@@ -4,7 +4,7 @@ import type { Worker } from '@temporalio/worker';
 import { connectGitHub, type GitHubConnection } from '../../activities/github/client';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { buildActivities } from '../../worker/activities';
-import { instrumentActivities, reasonLabel } from '../../worker/metrics/instrument';
+import { instrumentActivities } from '../../worker/metrics/instrument';
 import { pressureObserver } from '../../worker/metrics/pressure-observer';
 import { startMetricsServer, type MetricsServer } from '../../worker/metrics/server';
 import { sdkMetricsExporter } from '../../worker/metrics/sdk-exporter';
@@ -172,15 +172,4 @@ test('a scale-up, a busy runner, a scale-down and a finished job show per flavor
 test('the gauge of the GitHub rate limit reports nothing until GitHub has answered', async () => {
   const metrics = createWorkerMetrics({ github: { api: 'unused', read: () => ({}) } });
   expect(await metrics.registry.metrics()).not.toMatch(/^github_api_rate_limit_remaining\{/m);
-});
-
-test.each([
-  ['duplicate VM', 'duplicate_vm'],
-  ['registration without VM', 'registration_without_vm'],
-  ['VM without registration', 'vm_without_registration'],
-  ['VM in ERROR', 'vm_error'],
-  ['not online 1200 s after boot', 'boot_timeout'],
-  ['something new', 'other'],
-])('cleanup reason "%s" is labelled %s', (reason, label) => {
-  expect(reasonLabel(reason)).toBe(label);
 });

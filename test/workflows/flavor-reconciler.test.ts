@@ -89,7 +89,9 @@ describe('cleanup loop', () => {
     fleet.runners.set('left-over-1', { state: 'offline', createdAt: '2026-01-01T00:00:00Z', stale: 'boot timeout' });
     fleet.runners.set(`${flavor}-41`, { state: 'idle', createdAt: '2026-01-01T00:00:00Z' });
     const state = await harness.until(handle, (s) => s.lastCleanup !== undefined);
-    expect(state.lastCleanup?.removed).toEqual([{ name: 'left-over-1', reason: 'boot timeout' }]);
+    expect(state.lastCleanup?.removed).toEqual([
+      { name: 'left-over-1', reason: 'boot_timeout', detail: 'boot timeout' },
+    ]);
     expect(state.desired).toBeUndefined();
     expect(state.currentRunners).toBe(1);
     expect(fleet.callsOf('create')).toHaveLength(0);

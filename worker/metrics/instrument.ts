@@ -74,10 +74,9 @@ function recordCleanup(metrics: WorkerMetrics, flavor: string, { runners, remove
   metrics.busyRunners.set({ flavor }, runners.filter((runner) => runner.state === 'busy').length);
   metrics.idleRunners.set({ flavor }, runners.filter((runner) => runner.state === 'idle').length);
   for (const { reason } of removed) {
-    const label = reasonLabel(reason);
-    metrics.cleanupRemoved.inc({ flavor, reason: label });
+    metrics.cleanupRemoved.inc({ flavor, reason });
     // A dangling registration has no VM; every other removal deletes one.
-    if (label !== 'registration_without_vm') metrics.deletedVms.inc({ flavor });
+    if (reason !== 'registration_without_vm') metrics.deletedVms.inc({ flavor });
   }
 }
 
@@ -85,20 +84,4 @@ function recordDeleted(metrics: WorkerMetrics, flavor: string, candidates: Runne
   const gone = new Set(deleted);
   metrics.deletedRunners.inc({ flavor }, gone.size);
   metrics.deletedVms.inc({ flavor }, candidates.filter((runner) => gone.has(runner.name) && runner.vmId).length);
-}
-
-/**
- * The removal reasons of planCleanup (activities/fleet/join.ts) as label values: a fixed set, so that a
- * reason carrying a number (the boot timeout) does not make a series per value.
- */
-const reasonLabels: [RegExp, string][] = [
-  [/^duplicate VM$/, 'duplicate_vm'],
-  [/^registration without VM$/, 'registration_without_vm'],
-  [/^VM without registration$/, 'vm_without_registration'],
-  [/^VM in ERROR$/, 'vm_error'],
-  [/^not online .* after boot$/, 'boot_timeout'],
-];
-
-export function reasonLabel(reason: string): string {
-  return reasonLabels.find(([pattern]) => pattern.test(reason))?.[1] ?? 'other';
 }
