@@ -67,6 +67,8 @@ export interface CleanupReport {
   keptBusy: string[];
   /** Removals and deletes that failed this tick: those runners stay and count; the next tick tries again. */
   failed?: RunnerFailure[];
+  /** Idle runners kept because their idleness is not confirmed yet (a later tick may remove them). */
+  unconfirmedIdle?: string[];
   runners: number;
   /** Reactive mode: consumers started (positive) or stopped, and the reconcile's metric events. */
   reactive?: { processesDiff: number; metricStats: ReactiveMetricStats };
@@ -132,6 +134,8 @@ export interface CarriedState {
   creationPaused: boolean;
   /** True while the planner stream is down (planner mode only): desired comes from fallbackRunners. */
   fallbackActive: boolean;
+  /** Per runner, when an unbroken run of idle sightings began (policy/idle-confirmation.ts). */
+  idleSightings?: Record<string, string>;
   nextRunnerSeq: number;
   streamId: number;
   stream: StreamStatus;

@@ -65,7 +65,11 @@ export const flavorReconciler: FlavorWorkflow = async function flavorReconciler(
   } catch (err) {
     // Cancelled (`stop`): drain the runners, then end as cancelled.
     if (!isCancellation(err)) throw err;
-    await CancellationScope.nonCancellable(() => drain(run));
+    await CancellationScope.nonCancellable(async () => {
+      await drain(run);
+      // A flush served by the drain's last step answers its caller before the run ends.
+      await condition(allHandlersFinished);
+    });
     throw err;
   }
 

@@ -16,6 +16,7 @@ import type {
 import { runnerName, runnerSeq } from '../contracts/runner-names';
 import { planCreate } from '../policy/converge';
 import { desiredRunners } from '../policy/desired';
+import { confirmedIdle, recordIdleSightings } from '../policy/idle-confirmation';
 import { emptyJobQueue, JobQueue } from './job-queue';
 
 export type Operation = NonNullable<FlavorState['operation']>;
@@ -40,6 +41,8 @@ export class ReconcilerState {
   private operation?: Operation;
   /** The connection whose activity is still running; a signal that arrives after it settled is late. */
   private liveStreamId?: number;
+  /** When the last fleet list came back (workflow time). */
+  private lastListedAt?: string;
   private pending?: PendingSettings;
   /** Set once the workflow was cancelled (`stop`): no more creates; idle runners go, busy ones drain. */
   private stopping = false;
@@ -230,14 +233,22 @@ export class ReconcilerState {
    * A cleanup tick's fresh list: the count is set from it, creation unpaused, and numbering moved past
    * every name seen, removed ones too (a VM still being deleted must not meet a new twin of its name).
    */
-  recordFleet(runners: RunnerInfo[], removed: { name: string }[]): void {
+  recordFleet(runners: RunnerInfo[], removed: { name: string }[], listedAt: string): void {
     this.fleetUnknown = false;
+    this.carried.idleSightings = recordIdleSightings(this.carried.idleSightings ?? {}, runners, listedAt);
+    this.lastListedAt = listedAt;
     this.carried.currentRunners = runners.length;
     this.carried.creationPaused = false;
     for (const runner of [...runners, ...removed]) {
       const seq = runnerSeq(this.settings.runnerNamePrefix, runner.name);
       if (seq !== undefined && seq >= this.carried.nextRunnerSeq) this.carried.nextRunnerSeq = seq + 1;
     }
+  }
+
+  /** Of the last list's runners, the idle ones whose idleness is confirmed: the only ones removable as idle. */
+  confirmedIdle(runners: RunnerInfo[]): RunnerInfo[] {
+    const listedAt = this.lastListedAt ?? new Date().toISOString();
+    return confirmedIdle(runners, this.carried.idleSightings ?? {}, listedAt, this.settings);
   }
 
   recordSoftDelete(deleted: string[]): void {

@@ -11,6 +11,7 @@ import { sdkMetricsExporter } from '../../worker/metrics/sdk-exporter';
 import { createWorkerMetrics } from '../../worker/metrics/worker-metrics';
 import { startFlavor as startFlavorWorkflow } from '../../contracts/start-flavor';
 import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { WITHOUT_IDLE_CONFIRMATION } from '../support/idle-rule';
 import { eventually } from '../support/wait';
 
 /**
@@ -93,6 +94,7 @@ async function startFlavor(flavor: string, pressure: number) {
   const { handle } = await startFlavorWorkflow(env.client, {
     taskQueue,
     settings: {
+      ...WITHOUT_IDLE_CONFIRMATION,
       flavor,
       cleanupIntervalSeconds: 1,
       image: 'ubuntu-24.04',
