@@ -1,3 +1,4 @@
+import { resolveLayout, type ResolvedLayout } from './catalog';
 import { DEFAULT_FLAVORS, DEFAULT_IMAGES, DEFAULT_NETWORKS, DEFAULT_USERS } from './defaults';
 import { defaultFaults, seededRandom } from './faults';
 import { Identity } from './identity';
@@ -42,6 +43,7 @@ export interface SimState {
   faults: FaultSettings;
   /** Replaced by a reset. */
   stats: OpenStackSimulatorStats;
+  layout: ResolvedLayout;
   /** `http://host:port`, once listening. */
   baseUrl: string;
   /** Aborts injected latencies when the simulator closes. */
@@ -63,6 +65,7 @@ export function createState(options: OpenStackSimulatorOptions): SimState {
     servers: new ServerStore(options.bootDelayMs ?? 2000),
     faults: defaultFaults(),
     stats: emptyStats(),
+    layout: resolveLayout(options.catalog),
     baseUrl: '',
     closing: new AbortController(),
   };
