@@ -12,6 +12,7 @@ import { cleanupRunners, deleteIdleRunners } from './activity-proxies';
 import { createStep } from './create-step';
 import { describeFailure } from './failures';
 import { now, type FlavorRun } from './flavor-run';
+import { runnersBooted } from './flavor-metrics';
 
 type TickStep = Pick<CleanupReport, 'created' | 'deleted' | 'keptBusy' | 'reactive' | 'failed'>;
 
@@ -38,6 +39,7 @@ export async function cleanupTick(run: FlavorRun): Promise<void> {
 export async function cleanupAndRecount({ settings, state }: FlavorRun) {
   const result = await cleanupRunners({ spec: settings, bootTimeoutSeconds: settings.bootTimeoutSeconds });
   state.recordFleet(result.runners, result.removed);
+  runnersBooted(settings.flavor, state.recordBoots(result.runners, now()));
   return result;
 }
 
