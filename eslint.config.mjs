@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
  */
 
 /** The contracts a workflow may load: no Temporal client, no file system, no YAML. */
-const BUNDLE_CONTRACTS = '(activities|definitions|flavor-workflow|runner-names|settings|state)';
+const BUNDLE_CONTRACTS = '(activities|definitions|flavor-metrics|flavor-workflow|runner-names|settings|state)';
 
 /** A restriction: any import whose path matches `regex` is an error with `message`. */
 const restrict = (regex, message) => ['error', { patterns: [{ regex, message }] }];

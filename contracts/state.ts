@@ -145,6 +145,10 @@ export interface CarriedState {
   lastFlush?: FlushReport;
   totals: Totals;
   runs: number;
+  /** When the pressure rise no create has served yet reached the workflow (scale_up_latency_seconds). */
+  pressureRiseAt?: string;
+  /** Runners made, or seen booting, and not seen online yet (runner_boot_seconds). */
+  awaitingOnline?: string[];
 }
 
 /** The `state` query's answer. */

@@ -13,6 +13,7 @@ import { createStep } from './create-step';
 import { describeFailure } from './failures';
 import { now, type FlavorRun } from './flavor-run';
 import { removableIdle, unconfirmedIdle } from './removable-idle';
+import { runnersBooted } from './flavor-metrics';
 
 type TickStep = Pick<CleanupReport, 'created' | 'deleted' | 'keptBusy' | 'reactive' | 'failed' | 'unconfirmedIdle'>;
 
@@ -39,6 +40,7 @@ export async function cleanupTick(run: FlavorRun): Promise<void> {
 export async function cleanupAndRecount({ settings, state }: FlavorRun) {
   const result = await cleanupRunners({ spec: settings, bootTimeoutSeconds: settings.bootTimeoutSeconds });
   state.recordFleet(result.runners, result.removed, now());
+  runnersBooted(settings.flavor, state.recordBoots(result.runners, now()));
   return result;
 }
 
