@@ -123,6 +123,26 @@ export interface QueueStatus {
   duplicates: number;
 }
 
+/** A schedule window open now (contracts/schedules.ts): until when, and what it puts in force. */
+export interface WindowInForce {
+  name: string;
+  /** When it closes (ISO), later openings within its duration included. */
+  until: string;
+  minRunners: number;
+  /** Absent when the window sets none (the flavor's applies). */
+  maxRunners?: number;
+}
+
+/** The schedules at the workflow's last look: the windows in force and the limits they make. */
+export interface ScheduleStatus {
+  inForce: WindowInForce[];
+  /** The minRunners and maxRunners desired uses now: the windows' (policy/schedules.ts), else the flavor's. */
+  minRunners: number;
+  maxRunners: number;
+  /** When a window opens or closes next (ISO); absent when none ever will. */
+  nextChangeAt?: string;
+}
+
 /** What survives continue-as-new. */
 export interface CarriedState {
   /** Reactive mode's queue, and how many consumers ran: the next run starts as many at once. */
@@ -168,6 +188,8 @@ export interface FlavorState {
   stream?: StreamStatus;
   /** During a planner outage's grace: how much is left and the desired count that applies after it. */
   outage?: { since: string; graceEndsAt: string; graceLeftSeconds: number; desiredAfterGrace?: number };
+  /** Present when the flavor has schedules: the window(s) in force and the next change. */
+  schedule?: ScheduleStatus;
   /** Present in reactive mode. */
   queue?: QueueStatus;
   lastFlush?: FlushReport;
