@@ -8,6 +8,7 @@ export function emptyStats(): OpenStackSimulatorStats {
     tokensIssued: 0,
     unauthorized: 0,
     microversions: {},
+    serversListed: 0,
     createRequests: [],
     faults: { latency: 0, error: 0, rateLimit: 0, drop: 0 },
   };

@@ -142,6 +142,7 @@ describe('servers', () => {
     sim.resetStats();
     expect(await namesOf('foo-0')).toEqual(['foo-0-1', 'foo-0-2', 'foo-0-3']);
     expect(sim.stats.calls['compute GET /servers/detail']).toBe(5);
+    expect(sim.stats.serversListed).toBe(4);
     expect(await namesOf('foo-0-1')).toEqual(['foo-0-1-1', 'foo-0-1-2']);
   });
 

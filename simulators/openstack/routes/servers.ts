@@ -48,6 +48,7 @@ export function serverRoutes(state: SimState): Route[] {
     };
     const result = page(rows, ctx, path, positionOf, state.pageSizeMax);
     if ('status' in result) return result;
+    state.stats.serversListed += result.rows.length;
     const body: Record<string, unknown> = {
       servers: result.rows.map((s) =>
         detail
