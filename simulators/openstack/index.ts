@@ -86,6 +86,7 @@ export async function startOpenStackSimulator(options: OpenStackSimulatorOptions
       if (!record) throw new Error(`no server ${id}`);
       servers.changeStatus(record, status, fault);
     },
+    setBootDelay: (ms) => servers.setBootDelay(ms),
     revokeTokens: () => identity.revokeAll(),
     faults,
     setFaults: (next) => replaceFaults(faults, next),

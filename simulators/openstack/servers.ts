@@ -126,6 +126,12 @@ export class ServerStore {
     return () => this.#deletedListeners.delete(callback);
   }
 
+  /** BUILD → ACTIVE takes this long for servers made from now on. */
+  setBootDelay(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`a boot delay must be a non-negative number of ms, not ${ms}`);
+    this.#boots.delayMs = ms;
+  }
+
   /** No more boots: the simulator is closing. */
   stop(): void {
     this.#boots.stop();

@@ -1,6 +1,7 @@
 import { resolveLayout, type ResolvedLayout } from './catalog';
 import { DEFAULT_FLAVORS, DEFAULT_IMAGES, DEFAULT_NETWORKS, DEFAULT_USERS } from './defaults';
-import { defaultFaults, seededRandom } from './faults';
+import { seededRandom } from '../seeded-random';
+import { defaultFaults } from './faults';
 import { Identity } from './identity';
 import { ServerStore } from './servers';
 import { emptyStats } from './stats';

@@ -129,6 +129,8 @@ export interface OpenStackSimulator {
   onServerDeleted(callback: (server: SimServer) => void): () => void;
   /** ERROR (with a fault message), ACTIVE, SHUTOFF, ...; throws for an unknown id. */
   setServerStatus(id: string, status: string, fault?: string): void;
+  /** Slow boots: BUILD → ACTIVE takes this long for servers made from now on (the bootDelayMs option at start). */
+  setBootDelay(ms: number): void;
   /** Every token issued so far stops working (the next call answers 401). */
   revokeTokens(): void;
   /** Live: change fields directly, or replace all with setFaults. */

@@ -14,6 +14,7 @@ import { startFlavor } from '../../contracts/start-flavor';
 import type { FlavorState } from '../../contracts/state';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { buildActivities, devServerExecutable } from '../../worker';
+import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
 import { writeHistoryFile } from './history-file';
 
 const TASK_QUEUE = 'record-histories';
@@ -169,6 +170,7 @@ async function main(): Promise<void> {
     taskQueue: TASK_QUEUE,
     workflowsPath: require.resolve('../../workflows'),
     activities: buildActivities(config, client),
+    sinks: flavorMetricsSinks(),
   });
   const only = process.argv.slice(2);
   try {
