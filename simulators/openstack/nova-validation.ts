@@ -45,7 +45,8 @@ const isBase64 = (value: string) => {
   return tail === 0 || (tail === 2 && pads >= 2) || (tail === 3 && pads >= 1);
 };
 
-const ajv = new Ajv({ strict: false, allErrors: false });
+// verbose: each error carries its value and its schema, for Nova's wording.
+const ajv = new Ajv({ strict: false, allErrors: false, verbose: true });
 ajv.addFormat('name', (value: string) => NAME.test(value));
 ajv.addFormat('description', (value: string) => DESCRIPTION.test(value));
 ajv.addFormat('uuid', isUuidLike);
@@ -63,52 +64,60 @@ export function validateCreateServer(body: unknown, microversion: string): strin
     compiled.set(microversion, validate);
   }
   if (validate(body)) return undefined;
-  return novaMessage((validate.errors ?? [])[0], body);
+  // Ajv stops at the first failure; when it lies within a oneOf, the oneOf's own error comes last, and
+  // that is the one jsonschema reports (best_match keeps a oneOf whose branches all fail).
+  const errors = validate.errors ?? [];
+  return novaMessage(errors[errors.length - 1]);
 }
 
-function novaMessage(error: ErrorObject | undefined, body: unknown): string {
+function novaMessage(error: ErrorObject | undefined): string {
   if (!error) return 'Invalid input';
   if (error.keyword === 'format' && error.params.format === 'name') return INVALID_NAME;
   const path = error.instancePath.split('/').slice(1).map(unescapePointer);
-  const value = path.reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], body);
-  const message = jsonschemaMessage(error, value);
+  const message = jsonschemaMessage(error);
   if (path.length === 0) return message;
-  return `Invalid input for field/attribute ${path[path.length - 1]}. Value: ${pythonStr(value)}. ${message}`;
+  return `Invalid input for field/attribute ${path[path.length - 1]}. Value: ${pythonStr(error.data)}. ${message}`;
 }
 
-/** The message Python's jsonschema gives for the same failure. */
-function jsonschemaMessage(error: ErrorObject, value: unknown): string {
+/** The message Python's jsonschema (4.x) gives for the same failure. */
+function jsonschemaMessage(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
+  const value = pythonRepr(error.data);
+  const limit = Number(params.limit);
   switch (error.keyword) {
     case 'type': {
-      const types = ([] as unknown[]).concat(params.type ?? error.schema).flatMap((t) => String(t).split(','));
-      return `${pythonRepr(value)} is not of type ${types.map((t) => `'${t}'`).join(', ')}`;
+      const types = String(params.type).split(',');
+      return `${value} is not of type ${types.map((t) => `'${t}'`).join(', ')}`;
     }
     case 'required':
       return `'${String(params.missingProperty)}' is a required property`;
-    case 'additionalProperties':
-      return `Additional properties are not allowed ('${String(params.additionalProperty)}' was unexpected)`;
+    case 'additionalProperties': {
+      const extra = pythonRepr(params.additionalProperty);
+      const patterns = Object.keys((error.parentSchema?.patternProperties ?? {}) as Record<string, unknown>);
+      return patterns.length
+        ? `${extra} does not match any of the regexes: ${patterns.map(pythonRepr).join(', ')}`
+        : `Additional properties are not allowed (${extra} was unexpected)`;
+    }
     case 'minLength':
-      return `${pythonRepr(value)} is too short`;
+    case 'minItems':
+      return `${value} ${limit === 1 ? 'should be non-empty' : 'is too short'}`;
     case 'maxLength':
     case 'maxItems':
-      return `${pythonRepr(value)} is too long`;
-    case 'minItems':
-      return `${pythonRepr(value)} is too short`;
+      return `${value} ${limit === 0 ? 'is expected to be empty' : 'is too long'}`;
     case 'pattern':
-      return `${pythonRepr(value)} does not match '${String(params.pattern)}'`;
+      return `${value} does not match ${pythonRepr(params.pattern)}`;
     case 'format':
-      return `${pythonRepr(value)} is not a '${String(params.format)}'`;
+      return `${value} is not a ${pythonRepr(params.format)}`;
     case 'enum':
-      return `${pythonRepr(value)} is not one of ${pythonRepr(error.schema)}`;
+      return `${value} is not one of ${pythonRepr(error.schema)}`;
     case 'minimum':
-      return `${pythonRepr(value)} is less than the minimum of ${String(params.limit)}`;
+      return `${value} is less than the minimum of ${limit}`;
     case 'maximum':
-      return `${pythonRepr(value)} is greater than the maximum of ${String(params.limit)}`;
+      return `${value} is greater than the maximum of ${limit}`;
     case 'uniqueItems':
-      return `${pythonRepr(value)} has non-unique elements`;
+      return `${value} has non-unique elements`;
     default:
-      return `${pythonRepr(value)} is not valid under any of the given schemas`;
+      return `${value} is not valid under any of the given schemas`;
   }
 }
 

@@ -186,11 +186,17 @@ describe('servers', () => {
     ]);
   });
 
-  test('invalid metadata fails before any call', async () => {
+  test.each([
+    ['a metadata value over 255 characters', { metadata: { flavor: 'f'.repeat(256) } }, 'longer than 255 characters'],
+    ['a metadata key Nova refuses', { metadata: { 'runner/flavor': 'small' } }, 'metadata key "runner/flavor" is not'],
+    ['an empty metadata key', { metadata: { '': 'small' } }, 'metadata key "" is not'],
+    ['a name ending in a space', { name: 'x ' }, 'name starts or ends with whitespace'],
+  ])('%s fails before any call', async (_, change, message) => {
     sim = await startOpenStackSimulator();
     const client = createOpenStackClient(sim.credentials);
-    const err = await rejection(client.createServer({ ...SPEC, name: 'x', metadata: { flavor: 'f'.repeat(256) } }));
+    const err = await rejection(client.createServer({ ...SPEC, name: 'x', ...change }));
     expect(err).toMatchObject({ kind: 'bad-request', retryable: false });
+    expect(err.message).toContain(message);
     expect(client.stats().calls).toEqual({ keystone: 0, compute: 0, image: 0, network: 0 });
   });
 });
