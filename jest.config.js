@@ -5,7 +5,8 @@
 const withTemporal = process.env.JEST_NO_TEMPORAL !== '1';
 
 module.exports = {
-  testEnvironment: 'node',
+  // Logs are kept per test and printed only for a failed one (test/setup/log-environment.ts).
+  testEnvironment: '<rootDir>/test/setup/log-environment.ts',
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/policy/**/*.test.ts'],
   ...(withTemporal && {
