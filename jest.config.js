@@ -9,6 +9,7 @@
 const unit = [
   'policy/',
   'test/contracts/',
+  'test/setup/shorter-retries.test.ts',
   'test/activities/failure-mapping.test.ts',
   'test/client/connection.test.ts',
   'test/client/status-row.test.ts',
