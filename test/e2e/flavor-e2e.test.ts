@@ -7,7 +7,7 @@ import { buildActivities } from '../../worker/activities';
 import { startFlavor } from '../../contracts/start-flavor';
 import { stateQuery } from '../../contracts/definitions';
 import type { FlavorState } from '../../contracts/state';
-import { historyText } from '../support/history-text';
+import { historyText } from '../../bench/history-text';
 import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
 import { WITHOUT_IDLE_CONFIRMATION } from '../support/idle-rule';
 import { eventually } from '../support/wait';
