@@ -104,7 +104,11 @@ test('a webhook job gets one runner, which picks it up; a redelivery makes no se
   expect(jobNamed(id)).toMatchObject({ status: 'in_progress', runnerName: `${flavor}-0` });
   expect(vms().map((vm) => vm.name)).toEqual([`${flavor}-0`]);
   // Its wait, once, from the queued webhook to the in_progress one naming its runner: the VM's boot (1 s) in it.
-  await eventually(async () => jobWaits.length, (n) => n > 0, { what: 'the in_progress webhook' });
+  await eventually(
+    async () => jobWaits.length,
+    (n) => n > 0,
+    { what: 'the in_progress webhook' },
+  );
   expect(jobWaits).toEqual([[flavor, expect.any(Number)]]);
   expect(jobWaits[0][1]).toBeGreaterThanOrEqual(1);
 
@@ -128,7 +132,11 @@ test('a job another runner already took is acknowledged without a runner', async
   await until((s) => s.queue!.acknowledged === before + 1, 'the job acknowledged');
   expect(vms()).toHaveLength(0);
   // Not one of the flavor's runners: no wait of ours to observe, once both webhooks are in.
-  await eventually(async () => webhooks.delivered - delivered, (n) => n >= 2, { what: 'queued and in_progress' });
+  await eventually(
+    async () => webhooks.delivered - delivered,
+    (n) => n >= 2,
+    { what: 'queued and in_progress' },
+  );
   expect(jobWaits).toHaveLength(1);
   cloud.finishJobById(id);
 });
