@@ -11,7 +11,7 @@ import tseslint from 'typescript-eslint';
 
 /** The contracts a workflow may load: no Temporal client, no file system, no YAML. Cron is croner's, in contracts. */
 const BUNDLE_CONTRACTS =
-  '(activities|definitions|flavor-workflow|runner-names|schedules|setting-fields|settings|state)';
+  '(activities|definitions|flavor-metrics|flavor-workflow|runner-names|schedules|setting-fields|settings|state)';
 
 /** A restriction: any import whose path matches `regex` is an error with `message`. */
 const restrict = (regex, message) => ['error', { patterns: [{ regex, message }] }];

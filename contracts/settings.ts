@@ -63,6 +63,20 @@ export const flavorSettingsShape = {
   streamStallTimeoutSeconds: seconds('streamStallTimeoutSeconds')
     .default(300)
     .describe('silence after which an open stream is reconnected at once (not a failure: desired stays)'),
+  // 120 s: GitHub's busy flag was measured lagging 25–60 s into a job; twice that covers the usual lag.
+  // Lists are a cleanup interval apart (300 s by default), so an idle runner goes one tick later than it
+  // would without the rule; the rare longer lag (once 12 min) is not worth holding every scale-down for.
+  idleConfirmSeconds: z
+    .number({ error: (issue) => `idleConfirmSeconds must be 0 or more seconds, got ${shown(issue.input)}` })
+    .min(0)
+    .default(120)
+    .describe('an idle runner is removed only when seen idle in two lists at least this far apart'),
+  // 180 s: the time GitHub takes to hand a queued job to a runner that just came online, with the flag's lag.
+  minRunnerAgeSeconds: z
+    .number({ error: (issue) => `minRunnerAgeSeconds must be 0 or more seconds, got ${shown(issue.input)}` })
+    .min(0)
+    .default(180)
+    .describe('an idle runner younger than this (since its VM was made) is never removed as idle'),
   continueAsNewAfterEvents: count('continueAsNewAfterEvents', 100)
     .default(5000)
     .describe('history length that triggers continue-as-new'),

@@ -67,6 +67,8 @@ export interface CleanupReport {
   keptBusy: string[];
   /** Removals and deletes that failed this tick: those runners stay and count; the next tick tries again. */
   failed?: RunnerFailure[];
+  /** Idle runners kept because their idleness is not confirmed yet (a later tick may remove them). */
+  unconfirmedIdle?: string[];
   runners: number;
   /** Reactive mode: consumers started (positive) or stopped, and the reconcile's metric events. */
   reactive?: { processesDiff: number; metricStats: ReactiveMetricStats };
@@ -152,6 +154,8 @@ export interface CarriedState {
   creationPaused: boolean;
   /** True while the planner stream is down (planner mode only): desired comes from fallbackRunners. */
   fallbackActive: boolean;
+  /** Per runner, when an unbroken run of idle sightings began (policy/idle-confirmation.ts). */
+  idleSightings?: Record<string, string>;
   nextRunnerSeq: number;
   streamId: number;
   stream: StreamStatus;
@@ -161,6 +165,10 @@ export interface CarriedState {
   lastFlush?: FlushReport;
   totals: Totals;
   runs: number;
+  /** When the pressure rise no create has served yet reached the workflow (scale_up_latency_seconds). */
+  pressureRiseAt?: string;
+  /** Runners made, or seen booting, and not seen online yet (runner_boot_seconds). */
+  awaitingOnline?: string[];
 }
 
 /** The `state` query's answer. */

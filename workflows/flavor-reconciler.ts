@@ -19,9 +19,9 @@ import { cleanupTick } from './cleanup-tick';
 import { followCleanupTimer } from './cleanup-timer';
 import { ConsumerPool } from './consumers';
 import { createForJobs, createStep, runnerRequester } from './create-step';
-import { desiredGauge } from './desired-gauge';
 import { drain } from './drain';
 import type { FlavorRun } from './flavor-run';
+import { flavorGauges } from './flavor-metrics';
 import { flushStep } from './flush-step';
 import { registerHandlers } from './handlers';
 import { ReconcilerState } from './reconciler-state';
@@ -40,7 +40,7 @@ export const flavorReconciler: FlavorWorkflow = async function flavorReconciler(
     requestRunner: runnerRequester(state),
   });
   const run: FlavorRun = { settings, state, consumers };
-  const desired = desiredGauge(settings.flavor);
+  const gauges = flavorGauges(settings.flavor, () => state.gauges());
 
   // Handlers first, so that no signal, query or update of the first task is missed.
   registerHandlers(run);
@@ -57,8 +57,8 @@ export const flavorReconciler: FlavorWorkflow = async function flavorReconciler(
   const nextRunDue = () => continueAsNewDue(settings) || state.pendingSettings() !== undefined;
   try {
     while (!nextRunDue()) {
-      await condition(() => state.hasWork() || desired.changed(state.desired()) || nextRunDue());
-      desired.emit(state.desired());
+      await condition(() => state.hasWork() || gauges.changed() || nextRunDue());
+      gauges.send();
       if (state.hasFlushRequests()) await flushStep(run, state.takeFlushRequests());
       else if (state.hasRunnerRequests()) await createForJobs(run);
       else if (state.needsCreate() > 0) await createStep(run, state.takeRunnerNames(state.needsCreate()));
@@ -68,7 +68,11 @@ export const flavorReconciler: FlavorWorkflow = async function flavorReconciler(
   } catch (err) {
     // Cancelled (`stop`): drain the runners, then end as cancelled.
     if (!isCancellation(err)) throw err;
-    await CancellationScope.nonCancellable(() => drain(run));
+    await CancellationScope.nonCancellable(async () => {
+      await drain(run);
+      // A flush served by the drain's last step answers its caller before the run ends.
+      await condition(allHandlersFinished);
+    });
     throw err;
   }
 

@@ -15,7 +15,8 @@ import { eventually, sleep } from '../support/wait';
  * Scheduled warm capacity end to end, on the dev server with short windows (the time-skipping test
  * server is a download from outside the registries): a real worker and real activities against the
  * OpenStack, GitHub and planner simulators. A window opening raises desired and VMs appear; its closing
- * lets the next cleanup ticks delete the idle runners; a worker down across the opening loses nothing.
+ * lets the next cleanup ticks delete the idle runners (once idle confirmation has seen them idle); a
+ * worker down across the opening loses nothing.
  */
 let env: TestWorkflowEnvironment;
 let cloud: SimulatedCloud;
@@ -56,6 +57,9 @@ async function startScheduledFlavor(window: ScheduleWindow) {
       mode: 'static',
       minRunners: 0,
       cleanupIntervalSeconds: 1,
+      // Idle confirmation applies, short: two idle sightings 2 s apart, runners older than 3 s.
+      idleConfirmSeconds: 2,
+      minRunnerAgeSeconds: 3,
       image: 'ubuntu-24.04',
       openstackFlavor: 'm1.small',
       network: 'runners-net',

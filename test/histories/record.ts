@@ -14,6 +14,7 @@ import { startFlavor } from '../../contracts/start-flavor';
 import type { FlavorState } from '../../contracts/state';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { buildActivities, devServerExecutable } from '../../worker';
+import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
 import { windowOpeningIn } from '../support/schedule-window';
 import { writeHistoryFile } from './history-file';
 
@@ -78,8 +79,14 @@ const scenarios: Scenario[] = [
     holds:
       'static mode with a schedule: a window opening on its timer, runners made, its closing, idle runners deleted',
     async run({ start }) {
-      const { window } = windowOpeningIn(5, 6, 2);
-      const flavor = await start({ mode: 'static', cleanupIntervalSeconds: 2, schedules: [window] });
+      const { window } = windowOpeningIn(5, 8, 2);
+      const flavor = await start({
+        mode: 'static',
+        cleanupIntervalSeconds: 2,
+        idleConfirmSeconds: 2,
+        minRunnerAgeSeconds: 2,
+        schedules: [window],
+      });
       await flavor.until((s) => s.currentRunners === 2, 'two runners in the window');
       await flavor.until((s) => s.schedule?.inForce.length === 0 && s.currentRunners === 0, 'none after it');
     },
@@ -181,6 +188,7 @@ async function main(): Promise<void> {
     taskQueue: TASK_QUEUE,
     workflowsPath: require.resolve('../../workflows'),
     activities: buildActivities(config, client),
+    sinks: flavorMetricsSinks(),
   });
   const only = process.argv.slice(2);
   try {

@@ -7,6 +7,7 @@ import {
 } from '@temporalio/worker';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
 import { readHistoryFile } from './history-file';
 
 /**
@@ -26,7 +27,8 @@ const quietBundler = { log() {}, trace() {}, debug() {}, info() {}, warn: consol
 
 async function replay(bundle: WorkflowBundleWithSourceMap, file: string): Promise<Error | undefined> {
   const { workflowId, history } = readHistoryFile(path.join(__dirname, file));
-  const replayer = Worker.runReplayHistories({ workflowBundle: bundle, replayName: file }, [{ workflowId, history }]);
+  const options = { workflowBundle: bundle, replayName: file, sinks: flavorMetricsSinks() };
+  const replayer = Worker.runReplayHistories(options, [{ workflowId, history }]);
   for await (const result of replayer) return result.error;
   throw new Error(`${file}: no replay result`);
 }

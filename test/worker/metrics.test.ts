@@ -1,9 +1,10 @@
-import { Client } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { connectGitHub, type GitHubConnection } from '../../activities/github/client';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { buildActivities } from '../../worker/activities';
+import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
 import { instrumentActivities } from '../../worker/metrics/instrument';
 import { pressureObserver } from '../../worker/metrics/pressure-observer';
 import { startMetricsServer, type MetricsServer } from '../../worker/metrics/server';
@@ -11,6 +12,7 @@ import { sdkMetricsExporter } from '../../worker/metrics/sdk-exporter';
 import { createWorkerMetrics } from '../../worker/metrics/worker-metrics';
 import { startFlavor as startFlavorWorkflow } from '../../contracts/start-flavor';
 import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { WITHOUT_IDLE_CONFIRMATION } from '../support/idle-rule';
 import { eventually } from '../support/wait';
 
 /**
@@ -28,7 +30,7 @@ const taskQueue = uniqueName('metrics');
 let probe: GitHubConnection;
 
 beforeAll(async () => {
-  // The SDK's exporter carries the workflows' own gauge (expected_runners_count), as in the real worker.
+  // The SDK's exporter carries its runtime metrics, appended to /metrics as in the real worker.
   const sdk = await sdkMetricsExporter();
   env = await connectTestEnv({ metrics: sdk.telemetry });
   cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 100 } });
@@ -40,6 +42,7 @@ beforeAll(async () => {
   worker = await createTestWorker(env, {
     taskQueue,
     activities: instrumentActivities(buildActivities(config, client), metrics),
+    sinks: flavorMetricsSinks(metrics.flavors),
   });
   running = worker.run();
   server = await startMetricsServer({
@@ -51,9 +54,13 @@ beforeAll(async () => {
   });
 });
 
+/** Workflows the tests leave to afterAll, which ends them after the worker. */
+const ended: WorkflowHandle[] = [];
+
 afterAll(async () => {
   if (worker?.getState() === 'RUNNING') worker.shutdown();
   await running;
+  for (const handle of ended) await handle.terminate('test over').catch(() => undefined);
   await server?.close();
   await cloud?.close();
   await env?.teardown();
@@ -93,6 +100,7 @@ async function startFlavor(flavor: string, pressure: number) {
   const { handle } = await startFlavorWorkflow(env.client, {
     taskQueue,
     settings: {
+      ...WITHOUT_IDLE_CONFIRMATION,
       flavor,
       cleanupIntervalSeconds: 1,
       image: 'ubuntu-24.04',
@@ -103,6 +111,35 @@ async function startFlavor(flavor: string, pressure: number) {
   });
   return handle;
 }
+
+test('a scale-up observes its latency, the create included, and each new runner its boot time', async () => {
+  const c = uniqueName('mc');
+  const is = `{flavor="${c}"}`;
+  // Nova takes 1.5 s to answer each create: the latency must hold it (observed before the answer, or at
+  // the create's start, it would show about 0).
+  cloud.openstack.setFaults({ latencyMs: 1500, service: 'compute', method: 'POST', route: '/servers' });
+  const handle = await startFlavor(c, 0);
+  try {
+    await until('the first tick', (t) => sample(t, `last_cleanup_timestamp_seconds${is}`) !== undefined);
+    expect(sample(await scrape(), `scale_up_latency_seconds_count${is}`)).toBeUndefined();
+    cloud.planner.setPressure(c, 2);
+    await until('two runners online', (t) => sample(t, `idle_runners_count${is}`) === 2);
+    await until('both boots seen', (t) => sample(t, `runner_boot_seconds_count${is}`) === 2);
+
+    const text = await scrape();
+    expect(sample(text, `scale_up_latency_seconds_count${is}`)).toBe(1);
+    expect(sample(text, `scale_up_latency_seconds_sum${is}`)).toBeGreaterThanOrEqual(1.5);
+    expect(sample(text, `scale_up_latency_seconds_bucket{flavor="${c}",le="1"}`)).toBe(0);
+    expect(sample(text, `runner_boot_seconds_bucket{flavor="${c}",le="+Inf"}`)).toBe(2);
+    expect(sample(text, `expected_runners_count${is}`)).toBe(2);
+    expect(sample(text, `cleanup_interval_seconds${is}`)).toBe(1);
+    expect(sample(text, `fallback_active${is}`)).toBe(0);
+  } finally {
+    cloud.openstack.setFaults({});
+    // Ended once the worker is down (afterAll): ending it under its running stream makes the SDK warn.
+    ended.push(handle);
+  }
+});
 
 test('a scale-up, a busy runner, a scale-down and a finished job show per flavor; /health follows the worker', async () => {
   const a = uniqueName('ma');

@@ -50,7 +50,7 @@ async function applyQuantity(
   quantity: number,
   extra: Partial<FlavorSettingsInput> = {},
 ) {
-  const settings: FlavorSettingsInput = { flavor: started.flavor, ...reactive, ...extra, maxRunners: quantity };
+  const settings = harness.settings(started.flavor, { ...reactive, ...extra, maxRunners: quantity });
   const { runs, totals } = await harness.state(started.handle);
   await executeUpdateRetrying(started.handle, applySettingsUpdate, [settings]);
   return harness.until(
