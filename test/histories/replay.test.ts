@@ -27,7 +27,15 @@ async function replay(bundle: WorkflowBundleWithSourceMap, file: string): Promis
 
 test('the committed histories cover every scenario the README names', () => {
   const scenarios = new Set(files.map((file) => file.replace(/(-run\d+)?\.json$/, '')));
-  expect([...scenarios].sort()).toEqual(['apply-settings', 'drain', 'flush', 'planner', 'reactive', 'static']);
+  expect([...scenarios].sort()).toEqual([
+    'apply-settings',
+    'drain',
+    'flush',
+    'planner',
+    'reactive',
+    'schedules',
+    'static',
+  ]);
   // Continue-as-new chains are committed whole.
   expect(files).toEqual(expect.arrayContaining(['apply-settings-run2.json', 'reactive-run2.json']));
 });
