@@ -20,7 +20,7 @@ const restrictAll = (...patterns) => ['error', { patterns: patterns.map(([regex,
 const outside = (folders) => `^(\\.\\./)+(${folders})(/|$)`;
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.temporal/', 'dist/', 'coverage/'] },
+  { ignores: ['node_modules/', '.temporal/', '.openstack/', 'dist/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
