@@ -86,11 +86,11 @@ describe('history economy', () => {
 describe('cleanup loop', () => {
   test('the first tick runs at start and removes stale runners before any pressure is seen', async () => {
     const { flavor, handle, fleet } = await harness.startFlavor(noTicks);
-    fleet.runners.set('left-over-1', { state: 'offline', createdAt: '2026-01-01T00:00:00Z', stale: 'boot timeout' });
-    fleet.runners.set(`${flavor}-41`, { state: 'idle', createdAt: '2026-01-01T00:00:00Z' });
+    fleet.addRunner(`${flavor}-7`, 'offline', '2026-01-01T00:00:00Z');
+    fleet.addRunner(`${flavor}-41`, 'idle', '2026-01-01T00:00:00Z');
     const state = await harness.until(handle, (s) => s.lastCleanup !== undefined);
     expect(state.lastCleanup?.removed).toEqual([
-      { name: 'left-over-1', reason: 'boot_timeout', detail: 'boot timeout' },
+      { name: `${flavor}-7`, reason: 'boot_timeout', detail: 'not online 1200 s after boot' },
     ]);
     expect(state.desired).toBeUndefined();
     expect(state.currentRunners).toBe(1);
@@ -116,7 +116,7 @@ describe('cleanup loop', () => {
     // Jobs end elsewhere and their runners vanish; the count still says 2 until a tick lists the fleet.
     harness.planner.set(flavor, 3);
     await harness.until(handle, (s) => s.currentRunners === 3);
-    for (const name of busy) fleet.runners.delete(name);
+    for (const name of busy) fleet.finishJob(name);
     const up = await harness.until(handle, (s) => s.lastCleanup?.created === 2);
     expect(up.currentRunners).toBe(3);
     expect(fleet.runners.size).toBe(3);
