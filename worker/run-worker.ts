@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { RunnerActivities } from '../contracts/activities';
 import type { WorkerConfig } from './config/load';
+import { flavorMetricsSinks } from './metrics/flavor-sinks';
 import { instrumentActivities } from './metrics/instrument';
 import { pressureObserver } from './metrics/pressure-observer';
 import type { WorkerMetrics } from './metrics/worker-metrics';
@@ -46,6 +47,7 @@ export async function runWorker(
     taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: metrics ? instrumentActivities(activities, metrics) : activities,
+    sinks: flavorMetricsSinks(metrics?.flavors),
     maxConcurrentActivityTaskExecutions: 2000,
     maxConcurrentLocalActivityExecutions: 200,
     maxCachedWorkflows: 2000,

@@ -6,10 +6,24 @@ import { condition, isCancellation, log } from '@temporalio/workflow';
 import { createRunners } from './activity-proxies';
 import { describeFailure } from './failures';
 import type { FlavorRun } from './flavor-run';
+import { scaleUpAnswered } from './flavor-metrics';
 import type { ReconcilerState } from './reconciler-state';
 
-/** Creates these runners; answers the names whose VM exists now. */
-export async function createStep({ settings, state }: FlavorRun, names: string[]): Promise<string[]> {
+/**
+ * Creates these runners; answers the names whose VM exists now. The pressure rise pending when it starts
+ * is the one it serves: answered with runners, its scale-up latency goes to the worker's metrics; with
+ * none, the rise waits for the next create.
+ */
+export async function createStep(run: FlavorRun, names: string[]): Promise<string[]> {
+  const { settings, state } = run;
+  const rise = state.takePressureRise();
+  const created = await createRunnersNamed(run, names);
+  if (rise !== undefined && created.length > 0) scaleUpAnswered(settings.flavor, rise);
+  else if (rise !== undefined) state.restorePressureRise(rise);
+  return created;
+}
+
+async function createRunnersNamed({ settings, state }: FlavorRun, names: string[]): Promise<string[]> {
   state.recordOperation('create');
   try {
     const result = await createRunners({ spec: settings, names });

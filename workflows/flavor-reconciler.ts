@@ -1,7 +1,7 @@
 /**
  * The story of one flavor. A pressure-stream activity feeds the planner's desired count in by signal
  * (or, in reactive mode, job consumers serve a queue of jobs); a durable timer drives the cleanup
- * ticks; one main loop performs every create, cleanup, flush and delete in turn, so two operations on
+ * ticks, another the schedule windows; one main loop performs every create, cleanup, flush and delete in turn, so two operations on
  * one flavor never overlap, with no lock anywhere. After enough history, or with new settings, the run
  * continues as new with its state carried over.
  */
@@ -19,12 +19,13 @@ import { cleanupTick } from './cleanup-tick';
 import { followCleanupTimer } from './cleanup-timer';
 import { ConsumerPool } from './consumers';
 import { createForJobs, createStep, runnerRequester } from './create-step';
-import { desiredGauge } from './desired-gauge';
 import { drain } from './drain';
 import type { FlavorRun } from './flavor-run';
+import { flavorGauges } from './flavor-metrics';
 import { flushStep } from './flush-step';
 import { registerHandlers } from './handlers';
 import { ReconcilerState } from './reconciler-state';
+import { followSchedules } from './schedule-follower';
 import { settingsOrFail } from './settings-guard';
 import { followPressureStream } from './stream-follower';
 
@@ -39,23 +40,25 @@ export const flavorReconciler: FlavorWorkflow = async function flavorReconciler(
     requestRunner: runnerRequester(state),
   });
   const run: FlavorRun = { settings, state, consumers };
-  const desired = desiredGauge(settings.flavor);
+  const gauges = flavorGauges(settings.flavor, () => state.gauges());
 
   // Handlers first, so that no signal, query or update of the first task is missed.
   registerHandlers(run);
 
-  // The loops beside the main loop: job consumers (reactive), the pressure stream (planner), the timer.
+  // The loops beside the main loop: job consumers (reactive), the pressure stream (planner), the timer,
+  // and the schedule follower (only with schedules: runs without them issue the commands they always did).
   if (settings.mode === 'reactive') consumers.start(state.carriedConsumers());
   const stream = new CancellationScope();
   if (settings.mode === 'planner') void stream.run(() => followPressureStream(run)).catch(ignoreCancellation);
   void followCleanupTimer(run).catch(ignoreCancellation);
+  if (settings.schedules.length > 0) void followSchedules(run).catch(ignoreCancellation);
 
   // The main loop: one step at a time, flushes first, then consumers' runners, creates, cleanup ticks.
   const nextRunDue = () => continueAsNewDue(settings) || state.pendingSettings() !== undefined;
   try {
     while (!nextRunDue()) {
-      await condition(() => state.hasWork() || desired.changed(state.desired()) || nextRunDue());
-      desired.emit(state.desired());
+      await condition(() => state.hasWork() || gauges.changed() || nextRunDue());
+      gauges.send();
       if (state.hasFlushRequests()) await flushStep(run, state.takeFlushRequests());
       else if (state.hasRunnerRequests()) await createForJobs(run);
       else if (state.needsCreate() > 0) await createStep(run, state.takeRunnerNames(state.needsCreate()));
@@ -65,7 +68,11 @@ export const flavorReconciler: FlavorWorkflow = async function flavorReconciler(
   } catch (err) {
     // Cancelled (`stop`): drain the runners, then end as cancelled.
     if (!isCancellation(err)) throw err;
-    await CancellationScope.nonCancellable(() => drain(run));
+    await CancellationScope.nonCancellable(async () => {
+      await drain(run);
+      // A flush served by the drain's last step answers its caller before the run ends.
+      await condition(allHandlersFinished);
+    });
     throw err;
   }
 

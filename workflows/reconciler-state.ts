@@ -5,6 +5,7 @@
  */
 import type { CreateRunnersResult, RunnerInfo } from '../contracts/activities';
 import type { FlavorSettings, FlavorSettingsInput } from '../contracts/settings';
+import type { FlavorGauges } from '../contracts/flavor-metrics';
 import type {
   CarriedState,
   CleanupReport,
@@ -12,10 +13,14 @@ import type {
   FlushReport,
   FlushRequest,
   PlannerOutage,
+  ScheduleStatus,
 } from '../contracts/state';
 import { runnerName, runnerSeq } from '../contracts/runner-names';
 import { planCreate } from '../policy/converge';
 import { desiredRunners } from '../policy/desired';
+import { confirmedIdle, recordIdleSightings } from '../policy/idle-confirmation';
+import { bootsSeen, settleRise, trackRise } from '../policy/latency';
+import { scheduleAt } from '../policy/schedules';
 import { emptyJobQueue, JobQueue } from './job-queue';
 
 export type Operation = NonNullable<FlavorState['operation']>;
@@ -40,6 +45,8 @@ export class ReconcilerState {
   private operation?: Operation;
   /** The connection whose activity is still running; a signal that arrives after it settled is late. */
   private liveStreamId?: number;
+  /** When the last fleet list came back (workflow time). */
+  private lastListedAt?: string;
   private pending?: PendingSettings;
   /** Set once the workflow was cancelled (`stop`): no more creates; idle runners go, busy ones drain. */
   private stopping = false;
@@ -49,6 +56,8 @@ export class ReconcilerState {
   /** Runner names consumers asked the main loop to create, and the answers (reactive mode). */
   private runnerRequests: string[] = [];
   private readonly runnerResults = new Map<string, boolean>();
+  /** The schedules at the schedule follower's last look, when the flavor has any (not carried: looked at anew). */
+  private schedule?: ScheduleStatus;
   /** Reactive mode's durable queue; it keeps its own data (workflows/job-queue.ts). */
   readonly jobQueue: JobQueue;
 
@@ -80,7 +89,8 @@ export class ReconcilerState {
   /** Undefined while nothing decides it yet: planner mode before the first pressure or failure. */
   desired(): number | undefined {
     const { lastPressure, fallbackActive, fallbackRunners } = this.carried;
-    return desiredRunners({ settings: this.settings, lastPressure, fallbackActive, fallbackRunners });
+    const limits = this.schedule;
+    return desiredRunners({ settings: this.settings, limits, lastPressure, fallbackActive, fallbackRunners });
   }
 
   /**
@@ -184,6 +194,21 @@ export class ReconcilerState {
     this.carried.totals.created += result.created.length;
     this.carried.totals.createFailures += result.failed.length;
     if (result.created.length === 0) this.carried.creationPaused = true;
+    this.carried.awaitingOnline = [...(this.carried.awaitingOnline ?? []), ...result.created];
+  }
+
+  /** The pressure rise a create starting now serves (policy/latency.ts), no longer pending. */
+  takePressureRise(): string | undefined {
+    const rise = this.carried.pressureRiseAt;
+    this.carried.pressureRiseAt = undefined;
+    return rise;
+  }
+
+  /** A create made nothing: its rise waits for the next create, unless a recount or a fall settled it. */
+  restorePressureRise(riseAt: string): void {
+    const pending = this.carried.pressureRiseAt;
+    this.carried.pressureRiseAt = pending !== undefined && pending < riseAt ? pending : riseAt;
+    this.settlePressureRise();
   }
 
   /** A consumer asks for its runner; a killed consumer's request may have been served after it left. */
@@ -230,14 +255,36 @@ export class ReconcilerState {
    * A cleanup tick's fresh list: the count is set from it, creation unpaused, and numbering moved past
    * every name seen, removed ones too (a VM still being deleted must not meet a new twin of its name).
    */
-  recordFleet(runners: RunnerInfo[], removed: { name: string }[]): void {
+  recordFleet(runners: RunnerInfo[], removed: { name: string }[], listedAt: string): void {
     this.fleetUnknown = false;
+    this.carried.idleSightings = recordIdleSightings(this.carried.idleSightings ?? {}, runners, listedAt);
+    this.lastListedAt = listedAt;
     this.carried.currentRunners = runners.length;
     this.carried.creationPaused = false;
     for (const runner of [...runners, ...removed]) {
       const seq = runnerSeq(this.settings.runnerNamePrefix, runner.name);
       if (seq !== undefined && seq >= this.carried.nextRunnerSeq) this.carried.nextRunnerSeq = seq + 1;
     }
+    this.settlePressureRise();
+  }
+
+  /** A cleanup tick's list at `now`: the boot seconds of the awaited runners it sees online (policy/latency.ts). */
+  recordBoots(runners: RunnerInfo[], now: string): number[] {
+    const { seconds, awaiting } = bootsSeen(this.carried.awaitingOnline ?? [], runners, Date.parse(now));
+    this.carried.awaitingOnline = awaiting;
+    return seconds;
+  }
+
+  /** The runner count moved: a pending rise with nothing left to create for it is withdrawn. */
+  private settlePressureRise(): void {
+    const { pressureRiseAt, currentRunners } = this.carried;
+    this.carried.pressureRiseAt = settleRise(pressureRiseAt, this.desired(), currentRunners);
+  }
+
+  /** Of the last list's runners, the idle ones whose idleness is confirmed: the only ones removable as idle. */
+  confirmedIdle(runners: RunnerInfo[]): RunnerInfo[] {
+    const listedAt = this.lastListedAt ?? new Date().toISOString();
+    return confirmedIdle(runners, this.carried.idleSightings ?? {}, listedAt, this.settings);
   }
 
   recordSoftDelete(deleted: string[]): void {
@@ -264,6 +311,14 @@ export class ReconcilerState {
     this.flushesDone += served;
   }
 
+  // Schedules.
+
+  /** The schedule follower looked at the schedules at workflow time `at`: their limits apply from now. */
+  recordScheduleAt(at: number): ScheduleStatus {
+    this.schedule = scheduleAt(this.settings, at);
+    return this.schedule;
+  }
+
   // The pressure stream.
 
   /** A new connection attempt; answers its id. */
@@ -280,6 +335,7 @@ export class ReconcilerState {
    */
   recordPressure(streamId: number, pressure: number, now: string, tokenReadAt?: string): void {
     if (streamId !== this.liveStreamId) return;
+    const desiredBefore = this.desired();
     const stream = this.carried.stream;
     if (!stream.connected) {
       // Connected again: the outage or handover is over and its error is history, not the present.
@@ -293,6 +349,8 @@ export class ReconcilerState {
     if (tokenReadAt !== undefined) stream.tokenReadAt = tokenReadAt;
     this.carried.lastPressure = pressure;
     this.carried.totals.pressureUpdates += 1;
+    const { pressureRiseAt: pending, currentRunners } = this.carried;
+    this.carried.pressureRiseAt = trackRise({ pending, desiredBefore, desired: this.desired(), currentRunners, now });
   }
 
   /**
@@ -348,6 +406,17 @@ export class ReconcilerState {
     return this.carried;
   }
 
+  /** What the worker's metrics show of this flavor (contracts/flavor-metrics.ts). */
+  gauges(): FlavorGauges {
+    const { fallbackActive, lastCleanup } = this.carried;
+    return {
+      desired: this.desired(),
+      fallbackActive: this.settings.mode === 'planner' && fallbackActive,
+      cleanupIntervalSeconds: this.settings.cleanupIntervalSeconds,
+      lastCleanupAt: lastCleanup?.at,
+    };
+  }
+
   /** The `state` query's answer; `consumers` is how many job consumers run now (reactive mode). */
   snapshot(consumers = 0): FlavorState {
     const { settings, carried } = this;
@@ -363,6 +432,7 @@ export class ReconcilerState {
       maxRunners: settings.maxRunners,
       stream: settings.mode === 'planner' ? { ...carried.stream } : undefined,
       outage: this.outageStatus(),
+      schedule: this.schedule,
       queue: settings.mode === 'reactive' ? this.queueStatus(consumers) : undefined,
       stopping: this.stopping || undefined,
       lastFlush: carried.lastFlush,
@@ -382,6 +452,7 @@ export class ReconcilerState {
     const { lastPressure, fallbackRunners } = this.carried;
     const desiredAfterGrace = desiredRunners({
       settings: this.settings,
+      limits: this.schedule,
       lastPressure,
       fallbackActive: true,
       fallbackRunners,

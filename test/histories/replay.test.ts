@@ -1,6 +1,7 @@
 import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
 import { capturingLogger, forwardedCoreLogs } from '../support/sdk-logger';
 import { readHistoryFile } from './history-file';
 
@@ -18,14 +19,23 @@ const quietBundler = { log() {}, trace() {}, debug() {}, info() {}, warn: consol
 
 async function replay(bundle: WorkflowBundleWithSourceMap, file: string): Promise<Error | undefined> {
   const { workflowId, history } = readHistoryFile(path.join(__dirname, file));
-  const replayer = Worker.runReplayHistories({ workflowBundle: bundle, replayName: file }, [{ workflowId, history }]);
+  const options = { workflowBundle: bundle, replayName: file, sinks: flavorMetricsSinks() };
+  const replayer = Worker.runReplayHistories(options, [{ workflowId, history }]);
   for await (const result of replayer) return result.error;
   throw new Error(`${file}: no replay result`);
 }
 
 test('the committed histories cover every scenario the README names', () => {
   const scenarios = new Set(files.map((file) => file.replace(/(-run\d+)?\.json$/, '')));
-  expect([...scenarios].sort()).toEqual(['apply-settings', 'drain', 'flush', 'planner', 'reactive', 'static']);
+  expect([...scenarios].sort()).toEqual([
+    'apply-settings',
+    'drain',
+    'flush',
+    'planner',
+    'reactive',
+    'schedules',
+    'static',
+  ]);
   // Continue-as-new chains are committed whole.
   expect(files).toEqual(expect.arrayContaining(['apply-settings-run2.json', 'reactive-run2.json']));
 });

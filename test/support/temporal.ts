@@ -1,6 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, Worker, type MetricsExporterConfig, type WorkerOptions } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
 import { capturingLogger, forwardedCoreLogs } from './sdk-logger';
 
 /**
@@ -22,12 +23,13 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-/** A worker on the shared bundle of workflows/, on its own task queue. */
+/** A worker on the shared bundle of workflows/, on its own task queue; the flavors' metrics sink records nothing unless given. */
 export function createTestWorker(
   env: TestWorkflowEnvironment,
   options: Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath'>,
 ): Promise<Worker> {
   const codePath = process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE;
   if (!codePath) throw new Error('TEMPORAL_TEST_WORKFLOW_BUNDLE is unset: run the tests through jest (test/setup)');
-  return Worker.create({ connection: env.nativeConnection, workflowBundle: { codePath }, ...options });
+  const workflowBundle = { codePath };
+  return Worker.create({ connection: env.nativeConnection, workflowBundle, sinks: flavorMetricsSinks(), ...options });
 }

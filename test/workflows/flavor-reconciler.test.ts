@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { FLAVOR_WORKFLOW_TYPE, flavorWorkflowId } from '../../contracts/flavor-workflow';
 import { setFallbackRunnersSignal, setFallbackRunnersUpdate } from '../../contracts/definitions';
+import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
 import { temporalCliPath } from '../../worker/temporal-cli';
 import { useFlavorHarness } from '../support/flavor-harness';
 import { uniqueName } from '../support/temporal';
@@ -346,7 +347,8 @@ test('every history recorded above replays without non-determinism', async () =>
   );
   const codePath = process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE!;
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath } }, histories)) {
+  const options = { workflowBundle: { codePath }, sinks: flavorMetricsSinks() };
+  for await (const result of Worker.runReplayHistories(options, histories)) {
     expect(result.error).toBeUndefined();
     replayed += 1;
   }

@@ -50,12 +50,15 @@ async function applyQuantity(
   quantity: number,
   extra: Partial<FlavorSettingsInput> = {},
 ) {
-  const settings: FlavorSettingsInput = { flavor: started.flavor, ...reactive, ...extra, maxRunners: quantity };
-  const { runs, totals } = await harness.state(started.handle);
+  const settings = harness.settings(started.flavor, { ...reactive, ...extra, maxRunners: quantity });
+  const { runs } = await harness.state(started.handle);
   await executeUpdateRetrying(started.handle, applySettingsUpdate, [settings]);
+  await harness.until(started.handle, (s) => s.runs === runs + 1, 'the new run');
+  // lastCleanup is carried over: the old run may tick once more before it continues as new.
+  const newRunStart = (await started.handle.describe()).startTime.getTime();
   return harness.until(
     started.handle,
-    (s) => s.runs === runs + 1 && s.totals.cleanupTicks > totals.cleanupTicks,
+    (s) => s.lastCleanup !== undefined && Date.parse(s.lastCleanup.at) >= newRunStart,
     'the new run ticked',
   );
 }

@@ -22,6 +22,7 @@ export function instrumentActivities(activities: RunnerActivities, metrics: Work
     async streamPressure(request) {
       const run = Context.current().info.workflowExecution;
       const flavor = run ? (flavorOfWorkflowId(run.workflowId) ?? run.workflowId) : '';
+      metrics.streams.started(flavor);
       try {
         return await activities.streamPressure(request).catch(failing(flavor, 'streamPressure'));
       } finally {

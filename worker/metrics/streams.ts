@@ -11,6 +11,11 @@ export class StreamTracker {
 
   constructor(private readonly connected: Gauge<'flavor'>) {}
 
+  /** A stream activity began: until it delivers, the flavor shows 0 rather than no series at all. */
+  started(flavor: string): void {
+    if (!this.open.has(flavor)) this.connected.set({ flavor }, 0);
+  }
+
   delivered(flavor: string, stream: { runId: string; streamId: number }): void {
     const streams = this.open.get(flavor) ?? new Set<string>();
     this.open.set(flavor, streams.add(key(stream)));

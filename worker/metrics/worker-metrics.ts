@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RateLimitSnapshot } from '../../activities/github/client';
 import type { RunnerState } from '../../contracts/activities';
+import { flavorSeries, latencyHistogram } from './flavor-series';
 import { StreamTracker } from './streams';
 
 /** Where the GitHub rate-limit gauge reads from: the worker's GitHub client, labelled by its API host. */
@@ -107,6 +108,12 @@ export function createWorkerMetrics(options: { github?: GitHubRateLimitSource } 
       labelNames: flavor,
       registers,
     }),
+    jobWait: latencyHistogram(
+      registry,
+      'job_wait_seconds',
+      "Reactive mode: from a job's queued webhook to the in_progress one that names the flavor's runner taking it",
+    ),
+    flavors: flavorSeries(registry),
   };
   if (options.github) githubRateLimitGauge(registry, options.github);
   return { ...metrics, streams: new StreamTracker(metrics.streamConnected) };
@@ -124,6 +131,16 @@ function githubRateLimitGauge(registry: Registry, source: GitHubRateLimitSource)
     collect() {
       const { remaining } = source.read();
       if (remaining !== undefined) this.set({ api: source.api }, remaining);
+    },
+  });
+  new Gauge({
+    name: 'github_api_rate_limit_limit',
+    help: 'Requests allowed in the GitHub API rate-limit window (x-ratelimit-limit of the last answer)',
+    labelNames: ['api'] as const,
+    registers: [registry],
+    collect() {
+      const { limit } = source.read();
+      if (limit !== undefined) this.set({ api: source.api }, limit);
     },
   });
 }
