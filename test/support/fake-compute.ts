@@ -1,6 +1,7 @@
 import type { Compute, VmServer } from '../../activities/fleet/ports';
 import { statusError } from '../../activities/openstack/http';
 import type { OpenStackError } from '../../activities/openstack/errors';
+import { ownsRunnerName } from '../../contracts/runner-names';
 
 const NOVA = 'https://nova.fake/compute/v2.1';
 
@@ -47,12 +48,12 @@ export class FakeCompute implements Compute {
     return server;
   }
 
-  async listServers({ metadata, namePrefix }: Parameters<Compute['listServers']>[0]): Promise<VmServer[]> {
+  async listServers({ metadata, runnerNamePrefix }: Parameters<Compute['listServers']>[0]): Promise<VmServer[]> {
     this.failIfDown('GET', '/servers/detail');
     const carries = (server: VmServer) =>
       Object.entries(metadata).every(([key, value]) => server.metadata[key] === value);
     return [...this.servers.values()]
-      .filter((server) => carries(server) && (!namePrefix || server.name.startsWith(namePrefix)))
+      .filter((server) => carries(server) && (!runnerNamePrefix || ownsRunnerName(runnerNamePrefix, server.name)))
       .reverse();
   }
 
