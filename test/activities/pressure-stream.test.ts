@@ -58,7 +58,11 @@ test('signals each changed value once, in order, ignoring the planner re-sends',
     async () => signals.length,
     (n) => n === 1,
   );
-  await new Promise((resolve) => setTimeout(resolve, 300)); // six re-sends of the same value
+  await eventually(
+    async () => streamsOf(planner, 'steady').reduce((sum, s) => sum + s.keepAlives, 0),
+    (resends) => resends >= 6,
+    { what: 'six re-sends of the same value' },
+  );
   planner.setPressure('steady', 5);
   planner.setPressure('steady', 5);
   planner.setPressure('steady', 0);

@@ -1,5 +1,6 @@
 import { createOpenStackClient, escapeRegex, OpenStackError, type NovaClient } from '../../activities/openstack';
 import { startOpenStackSimulator, type OpenStackSimulator, type SimServer } from '../../simulators/openstack';
+import { eventually } from '../support/wait';
 
 let sim: OpenStackSimulator;
 afterEach(() => sim?.close());
@@ -278,7 +279,11 @@ test('the simulator boots well over a thousand servers on its one timer', async 
     active += 1;
   });
   await createMany(client, 'load', 1200);
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await eventually(
+    async () => active,
+    (n) => n === 1200,
+    { what: 'every server active' },
+  );
   expect(active).toBe(1200);
   expect((await client.listServers()).every((s) => s.status === 'ACTIVE')).toBe(true);
 });

@@ -3,7 +3,7 @@ import { executeUpdateRetrying } from '../../client/update-retry';
 import { applySettingsUpdate, jobSignal } from '../../contracts/definitions';
 import type { FlavorSettingsInput } from '../../contracts/settings';
 import { useFlavorHarness } from '../support/flavor-harness';
-import { sleep } from '../support/wait';
+import { eventually } from '../support/wait';
 
 /**
  * Reactive mode on a real Temporal server with in-memory fleets and jobs (the simulators' version is
@@ -162,10 +162,17 @@ test('a consumer killed mid-wait gives its job back; the next one makes no secon
   // The next tick counts 1 runner + 1 consumer against quantity 1: the consumer serving the job is killed.
   const killed = await harness.until(handle, (s) => s.queue?.consumers === 0 && s.queue.size === 1);
   expect(killed.queue?.inFlight).toBe(0);
+  const looks = () => harness.jobs.checks.filter((url) => url === jobUrl(jobId)).length;
+  const looksBefore = looks();
   // More room: a new consumer takes the job back, reuses its runner, and it is picked up.
   await applyQuantity({ flavor, handle }, 2, { jobPickupWindowSeconds: 10, cleanupIntervalSeconds: 2 });
   await harness.until(handle, (s) => s.queue?.inFlight === 1, 'the job taken again');
-  await sleep(500);
+  // The new consumer's first look still finds the job queued: it goes on to wait for the pickup.
+  await eventually(
+    async () => looks(),
+    (n) => n > looksBefore,
+    { what: 'the new consumer’s first look' },
+  );
   pickUp([jobId]);
   const state = await harness.until(handle, (s) => s.queue?.acknowledged === 1);
   expect(state.queue?.dropped).toBe(0);
