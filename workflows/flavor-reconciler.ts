@@ -21,7 +21,7 @@ import { ConsumerPool } from './consumers';
 import { createForJobs, createStep, runnerRequester } from './create-step';
 import { drain } from './drain';
 import type { FlavorRun } from './flavor-run';
-import { flavorGauges } from './flavor-metrics';
+import { flavorEnded, flavorGauges } from './flavor-metrics';
 import { flushStep } from './flush-step';
 import { registerHandlers } from './handlers';
 import { ReconcilerState } from './reconciler-state';
@@ -66,6 +66,7 @@ export const flavorReconciler: FlavorWorkflow = async function flavorReconciler(
     // Cancelled (`stop`): drain the runners, then end as cancelled.
     if (!isCancellation(err)) throw err;
     await CancellationScope.nonCancellable(() => drain(run));
+    flavorEnded(settings.flavor);
     throw err;
   }
 
