@@ -9,8 +9,9 @@ import tseslint from 'typescript-eslint';
  *   simulators and bench stand beside the product; bench reaches the worker through worker/index.ts only.
  */
 
-/** The contracts a workflow may load: no Temporal client, no file system, no YAML. */
-const BUNDLE_CONTRACTS = '(activities|definitions|flavor-metrics|flavor-workflow|runner-names|settings|state)';
+/** The contracts a workflow may load: no Temporal client, no file system, no YAML. Cron is croner's, in contracts. */
+const BUNDLE_CONTRACTS =
+  '(activities|definitions|flavor-metrics|flavor-workflow|runner-names|schedules|setting-fields|settings|state)';
 
 /** A restriction: any import whose path matches `regex` is an error with `message`. */
 const restrict = (regex, message) => ['error', { patterns: [{ regex, message }] }];
@@ -24,7 +25,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.js'],
-    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly' } },
+    languageOptions: {
+      globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -32,8 +35,8 @@ export default tseslint.config(
     ignores: ['contracts/flavors-file.ts', 'contracts/start-flavor.ts', 'contracts/temporal-connection.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        `^(?!\\./${BUNDLE_CONTRACTS}$|@temporalio/workflow$|zod$)`,
-        'Workflows load this contract: only other workflow-safe contracts, @temporalio/workflow and zod.',
+        `^(?!\\./${BUNDLE_CONTRACTS}$|@temporalio/workflow$|zod$|croner$)`,
+        'Workflows load this contract: only other workflow-safe contracts, @temporalio/workflow, zod and croner.',
       ),
     },
   },

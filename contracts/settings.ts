@@ -1,30 +1,17 @@
 /**
  * One flavor's settings: the workflow input, what `apply` and the webhook intake read from the flavors
  * file, and the README's settings table, all from this one schema. Defaults, per-field rules and
- * cross-field rules live here and nowhere else. It runs inside the workflow bundle too (no Node module,
- * no I/O): zod's jitless mode keeps it off `new Function`, which a workflow sandbox has no use for.
+ * cross-field rules live here and nowhere else (a schedule window's in schedules.ts). It runs inside the workflow bundle too (no Node module,
+ * no I/O): zod's jitless mode (set in setting-fields.ts) keeps it off `new Function`, which a workflow
+ * sandbox has no use for.
  */
 import { z } from 'zod';
-
-z.config({ jitless: true });
+import { checkSchedulesFit, schedulesSchema } from './schedules';
+import { count, name, seconds, shown } from './setting-fields';
 
 const MODES = ['planner', 'static', 'reactive'] as const;
 const FLAVOR_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const LABELS_ERROR = 'labels must be a list of non-empty strings';
-
-const shown = (value: unknown) =>
-  typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
-
-const count = (field: string, min = 0) =>
-  z
-    .number({ error: (issue) => `${field} must be an integer ≥ ${min}, got ${shown(issue.input)}` })
-    .int()
-    .min(min);
-
-const seconds = (field: string) =>
-  z.number({ error: (issue) => `${field} must be a positive number of seconds, got ${shown(issue.input)}` }).positive();
-
-const name = (field: string) => z.string({ error: `${field} must be a non-empty string` }).min(1);
 
 const vmField = (field: string) => z.string({ error: `${field} must be a string` });
 
@@ -50,6 +37,9 @@ export const flavorSettingsShape = {
   maxRunners: count('maxRunners')
     .default(0)
     .describe('cap of desired (0 = no cap); reactive: maxRunners is the expected quantity'),
+  schedules: schedulesSchema
+    .default(() => [])
+    .describe('timed windows with their own minRunners and maxRunners (see "Scheduled warm capacity")'),
   fallbackRunners: count('fallbackRunners').default(0).describe('desired once a planner outage outlasts the grace'),
   // 600 s: the real planner's outages that emptied fleets were restarts (its own, or its database's),
   // over in a minute or two; ten minutes outlasts them with room, and still falls back within two cleanup
@@ -73,6 +63,20 @@ export const flavorSettingsShape = {
   streamStallTimeoutSeconds: seconds('streamStallTimeoutSeconds')
     .default(300)
     .describe('silence after which an open stream is reconnected at once (not a failure: desired stays)'),
+  // 120 s: GitHub's busy flag was measured lagging 25–60 s into a job; twice that covers the usual lag.
+  // Lists are a cleanup interval apart (300 s by default), so an idle runner goes one tick later than it
+  // would without the rule; the rare longer lag (once 12 min) is not worth holding every scale-down for.
+  idleConfirmSeconds: z
+    .number({ error: (issue) => `idleConfirmSeconds must be 0 or more seconds, got ${shown(issue.input)}` })
+    .min(0)
+    .default(120)
+    .describe('an idle runner is removed only when seen idle in two lists at least this far apart'),
+  // 180 s: the time GitHub takes to hand a queued job to a runner that just came online, with the flag's lag.
+  minRunnerAgeSeconds: z
+    .number({ error: (issue) => `minRunnerAgeSeconds must be 0 or more seconds, got ${shown(issue.input)}` })
+    .min(0)
+    .default(180)
+    .describe('an idle runner younger than this (since its VM was made) is never removed as idle'),
   continueAsNewAfterEvents: count('continueAsNewAfterEvents', 100)
     .default(5000)
     .describe('history length that triggers continue-as-new'),
@@ -127,6 +131,11 @@ export const flavorSettingsSchema = z
     if (maxRunners > 0 && fallbackRunners > maxRunners) {
       problem(`fallbackRunners ${fallbackRunners} is above maxRunners ${maxRunners}`);
     }
+    for (const misfit of checkSchedulesFit(settings.schedules, maxRunners)) problem(misfit);
+    // Reactive mode's count is its job queue's (runners + consumers == maxRunners): no floor to schedule.
+    if (settings.mode === 'reactive' && settings.schedules.length > 0) {
+      problem('schedules apply in planner and static modes; reactive mode sizes the fleet by its jobs');
+    }
     // What a registration carries (policy/runner-labels.ts): these, self-hosted, linux and the
     // architecture, each once ignoring case; GitHub takes at most 100.
     const carried = new Set(
@@ -154,8 +163,14 @@ export class InvalidSettingsError extends Error {}
 /** The settings with their defaults, or an InvalidSettingsError naming every bad field. */
 export function resolveSettings(input: unknown): FlavorSettings {
   const parsed = flavorSettingsSchema.safeParse(input);
-  if (!parsed.success) throw new InvalidSettingsError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  if (!parsed.success) throw new InvalidSettingsError(parsed.error.issues.map(located).join('; '));
   return parsed.data;
+}
+
+/** An issue inside a list names its item: `schedules[1]: cron "…" is not a cron expression`. */
+function located(issue: z.core.$ZodIssue): string {
+  const [field, index] = issue.path;
+  return typeof index === 'number' ? `${String(field)}[${index}]: ${issue.message}` : issue.message;
 }
 
 /** The settings whose value differs, in a stable order (what `apply` reports). */

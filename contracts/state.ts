@@ -67,6 +67,8 @@ export interface CleanupReport {
   keptBusy: string[];
   /** Removals and deletes that failed this tick: those runners stay and count; the next tick tries again. */
   failed?: RunnerFailure[];
+  /** Idle runners kept because their idleness is not confirmed yet (a later tick may remove them). */
+  unconfirmedIdle?: string[];
   runners: number;
   /** Reactive mode: consumers started (positive) or stopped, and the reconcile's metric events. */
   reactive?: { processesDiff: number; metricStats: ReactiveMetricStats };
@@ -121,6 +123,26 @@ export interface QueueStatus {
   duplicates: number;
 }
 
+/** A schedule window open now (contracts/schedules.ts): until when, and what it puts in force. */
+export interface WindowInForce {
+  name: string;
+  /** When it closes (ISO), later openings within its duration included. */
+  until: string;
+  minRunners: number;
+  /** Absent when the window sets none (the flavor's applies). */
+  maxRunners?: number;
+}
+
+/** The schedules at the workflow's last look: the windows in force and the limits they make. */
+export interface ScheduleStatus {
+  inForce: WindowInForce[];
+  /** The minRunners and maxRunners desired uses now: the windows' (policy/schedules.ts), else the flavor's. */
+  minRunners: number;
+  maxRunners: number;
+  /** When a window opens or closes next (ISO); absent when none ever will. */
+  nextChangeAt?: string;
+}
+
 /** What survives continue-as-new. */
 export interface CarriedState {
   /** Reactive mode's queue, and how many consumers ran: the next run starts as many at once. */
@@ -132,6 +154,8 @@ export interface CarriedState {
   creationPaused: boolean;
   /** True while the planner stream is down (planner mode only): desired comes from fallbackRunners. */
   fallbackActive: boolean;
+  /** Per runner, when an unbroken run of idle sightings began (policy/idle-confirmation.ts). */
+  idleSightings?: Record<string, string>;
   nextRunnerSeq: number;
   streamId: number;
   stream: StreamStatus;
@@ -164,6 +188,8 @@ export interface FlavorState {
   stream?: StreamStatus;
   /** During a planner outage's grace: how much is left and the desired count that applies after it. */
   outage?: { since: string; graceEndsAt: string; graceLeftSeconds: number; desiredAfterGrace?: number };
+  /** Present when the flavor has schedules: the window(s) in force and the next change. */
+  schedule?: ScheduleStatus;
   /** Present in reactive mode. */
   queue?: QueueStatus;
   lastFlush?: FlushReport;

@@ -21,13 +21,18 @@ export type ConvergePlan =
 /**
  * A cleanup tick's converging step, from a fresh list. Only idle runners are candidates for a soft
  * delete, oldest first (the longest-unused runner goes first); busy, booting and offline runners are
- * never chosen, so the fleet may stay above desired until runners go idle.
+ * never chosen, so the fleet may stay above desired until runners go idle. `removable`: the runners whose
+ * idleness is confirmed (policy/idle-confirmation.ts); all of them by default.
  */
-export function planConverge(desired: number | undefined, runners: RunnerInfo[]): ConvergePlan {
+export function planConverge(
+  desired: number | undefined,
+  runners: RunnerInfo[],
+  removable: RunnerInfo[] = runners,
+): ConvergePlan {
   if (desired === undefined) return { action: 'none' };
   if (desired > runners.length) return { action: 'create', count: desired - runners.length };
   const surplus = runners.length - desired;
-  const candidates = idleOldestFirst(runners);
+  const candidates = idleOldestFirst(removable);
   if (surplus === 0 || candidates.length === 0) return { action: 'none' };
   return { action: 'delete', count: Math.min(surplus, candidates.length), candidates };
 }

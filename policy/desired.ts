@@ -11,6 +11,8 @@ export function clampDesired(pressure: number, minRunners: number, maxRunners: n
 
 export interface DesiredInputs {
   settings: Pick<FlavorSettings, 'mode' | 'minRunners' | 'maxRunners'>;
+  /** The minRunners and maxRunners a schedule puts in force now (policy/schedules.ts); else the settings'. */
+  limits?: Pick<FlavorSettings, 'minRunners' | 'maxRunners'>;
   /** The planner's last value; undefined before the first one. */
   lastPressure?: number;
   /** The planner stream is down and the fallback count is in force. */
@@ -20,13 +22,14 @@ export interface DesiredInputs {
 
 /**
  * The desired count by mode: reactive mode's expected quantity is maxRunners; static mode holds
- * minRunners; planner mode follows the pressure, or the fallback count while the stream is down.
+ * minRunners; planner mode follows the pressure, or the fallback count while the stream is down. Static
+ * and planner mode take minRunners and maxRunners from the schedule's limits when given.
  * Undefined while nothing decides it yet: planner mode before the first pressure or failure.
  */
-export function desiredRunners({ settings, lastPressure, fallbackActive, fallbackRunners }: DesiredInputs) {
-  const { minRunners, maxRunners, mode } = settings;
-  if (mode === 'reactive') return maxRunners;
-  if (mode === 'static') return clampDesired(0, minRunners, maxRunners);
+export function desiredRunners({ settings, limits, lastPressure, fallbackActive, fallbackRunners }: DesiredInputs) {
+  if (settings.mode === 'reactive') return settings.maxRunners;
+  const { minRunners, maxRunners } = limits ?? settings;
+  if (settings.mode === 'static') return clampDesired(0, minRunners, maxRunners);
   if (fallbackActive) return clampDesired(fallbackRunners, minRunners, maxRunners);
   return lastPressure === undefined ? undefined : clampDesired(lastPressure, minRunners, maxRunners);
 }

@@ -12,15 +12,18 @@ import { cleanupRunners, deleteIdleRunners } from './activity-proxies';
 import { createStep } from './create-step';
 import { describeFailure } from './failures';
 import { now, type FlavorRun } from './flavor-run';
+import { removableIdle, unconfirmedIdle } from './removable-idle';
 import { runnersBooted } from './flavor-metrics';
 
-type TickStep = Pick<CleanupReport, 'created' | 'deleted' | 'keptBusy' | 'reactive' | 'failed'>;
+type TickStep = Pick<CleanupReport, 'created' | 'deleted' | 'keptBusy' | 'reactive' | 'failed' | 'unconfirmedIdle'>;
 
 export async function cleanupTick(run: FlavorRun): Promise<void> {
   const { settings, state } = run;
   state.recordOperation('cleanup');
   try {
-    const { removed, runners, failed = [] } = await cleanupAndRecount(run);
+    // A tick accepts the worker's shared runner list up to one interval old: one list of the GitHub scope
+    // per interval and worker, whatever the number of flavors.
+    const { removed, runners, failed = [] } = await cleanupAndRecount(run, settings.cleanupIntervalSeconds);
     const step = settings.mode === 'reactive' ? await reconcileConsumers(run, runners) : await converge(run, runners);
     const failures = [...failed, ...(step.failed ?? [])];
     const report = { at: now(), removed, ...step, failed: failures.length > 0 ? failures : undefined };
@@ -35,28 +38,37 @@ export async function cleanupTick(run: FlavorRun): Promise<void> {
   }
 }
 
-/** One cleanup pass (stale runners removed) and the count set from its fresh list. */
-export async function cleanupAndRecount({ settings, state }: FlavorRun) {
-  const result = await cleanupRunners({ spec: settings, bootTimeoutSeconds: settings.bootTimeoutSeconds });
-  state.recordFleet(result.runners, result.removed);
+/**
+ * One cleanup pass (stale runners removed) and the count set from its list: the flavor's own VM list and
+ * a GitHub runner list at most `runnerListMaxAgeSeconds` old (absent: begun after the call).
+ */
+export async function cleanupAndRecount({ settings, state }: FlavorRun, runnerListMaxAgeSeconds?: number) {
+  const { bootTimeoutSeconds } = settings;
+  const result = await cleanupRunners({ spec: settings, bootTimeoutSeconds, runnerListMaxAgeSeconds });
+  // Idle sightings date from the GitHub list that saw them (older results carry none: the tick's time).
+  state.recordFleet(result.runners, result.removed, result.listedAt ?? now());
   runnersBooted(settings.flavor, state.recordBoots(result.runners, now()));
   return result;
 }
 
 async function converge(run: FlavorRun, runners: RunnerInfo[]): Promise<TickStep> {
-  const plan = planConverge(run.state.desired(), runners);
+  const removable = removableIdle(run, runners);
+  const plan = planConverge(run.state.desired(), runners, removable);
   if (plan.action === 'create') {
     const created = await createStep(run, run.state.takeRunnerNames(plan.count));
     return { created: created.length, deleted: [], keptBusy: [] };
   }
-  if (plan.action === 'delete') return { created: 0, ...(await softDelete(run, plan.candidates, plan.count)) };
-  return { created: 0, deleted: [], keptBusy: [] };
+  const unconfirmed = unconfirmedIdle(runners, removable);
+  if (plan.action === 'delete') {
+    return { created: 0, ...(await softDelete(run, plan.candidates, plan.count)), unconfirmedIdle: unconfirmed };
+  }
+  return { created: 0, deleted: [], keptBusy: [], unconfirmedIdle: unconfirmed };
 }
 
 /** Reactive mode: runners + consumers == maxRunners, idle runners flushed while the queue is empty. */
 async function reconcileConsumers(run: FlavorRun, runners: RunnerInfo[]): Promise<TickStep> {
   const { settings, state, consumers } = run;
-  const idle = idleOldestFirst(runners);
+  const idle = idleOldestFirst(removableIdle(run, runners));
   const plan = reconcileReactive({
     runners: runners.length,
     idleRunners: idle.length,

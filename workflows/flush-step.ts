@@ -9,6 +9,7 @@ import { deleteBusyRunners, deleteIdleRunners } from './activity-proxies';
 import { cleanupAndRecount } from './cleanup-tick';
 import { describeFailure } from './failures';
 import { now, type FlavorRun } from './flavor-run';
+import { removableIdle } from './removable-idle';
 import type { MergedFlush } from './reconciler-state';
 
 /** Serves these merged flush requests; answers how many runners are left, undefined when it failed. */
@@ -19,7 +20,10 @@ export async function flushStep(run: FlavorRun, request: MergedFlush): Promise<n
   let remaining: number | undefined;
   try {
     const { runners } = await cleanupAndRecount(run);
-    const idle = idleOldestFirst(runners);
+    // --busy takes every runner anyway; without it, only idle runners whose idleness is confirmed.
+    const idle = idleOldestFirst(
+      request.busy ? runners.filter((r) => r.state === 'idle') : removableIdle(run, runners),
+    );
     const soft = await deleteIdleRunners({ spec: settings, candidates: idle, count: idle.length });
     let deleted = soft.deleted;
     const failed = [...(soft.failed ?? [])];

@@ -3,7 +3,7 @@
  * record what was asked; the main loop acts on it. A bad input is ignored, logged and shown in the
  * state (`lastRejected`); it never fails the workflow.
  */
-import { condition, log, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, log, setHandler } from '@temporalio/workflow';
 import {
   applySettingsUpdate,
   flushUpdate,
@@ -68,7 +68,8 @@ export function registerHandlers({ settings, state, consumers }: FlavorRun): voi
 
   setHandler(flushUpdate, async (request) => {
     const ticket = state.recordFlushRequest({ busy: request?.busy === true });
-    await condition(() => state.isFlushServed(ticket));
+    // Not cancellable: during a stop (the root scope cancelled) the drain serves this flush too.
+    await CancellationScope.nonCancellable(() => condition(() => state.isFlushServed(ticket)));
     return state.lastFlush()!;
   });
 

@@ -13,11 +13,14 @@ import type {
   FlushReport,
   FlushRequest,
   PlannerOutage,
+  ScheduleStatus,
 } from '../contracts/state';
 import { runnerName, runnerSeq } from '../contracts/runner-names';
 import { planCreate } from '../policy/converge';
 import { desiredRunners } from '../policy/desired';
+import { confirmedIdle, recordIdleSightings } from '../policy/idle-confirmation';
 import { bootsSeen, settleRise, trackRise } from '../policy/latency';
+import { scheduleAt } from '../policy/schedules';
 import { emptyJobQueue, JobQueue } from './job-queue';
 
 export type Operation = NonNullable<FlavorState['operation']>;
@@ -42,6 +45,8 @@ export class ReconcilerState {
   private operation?: Operation;
   /** The connection whose activity is still running; a signal that arrives after it settled is late. */
   private liveStreamId?: number;
+  /** When the last fleet list came back (workflow time). */
+  private lastListedAt?: string;
   private pending?: PendingSettings;
   /** Set once the workflow was cancelled (`stop`): no more creates; idle runners go, busy ones drain. */
   private stopping = false;
@@ -51,6 +56,8 @@ export class ReconcilerState {
   /** Runner names consumers asked the main loop to create, and the answers (reactive mode). */
   private runnerRequests: string[] = [];
   private readonly runnerResults = new Map<string, boolean>();
+  /** The schedules at the schedule follower's last look, when the flavor has any (not carried: looked at anew). */
+  private schedule?: ScheduleStatus;
   /** Reactive mode's durable queue; it keeps its own data (workflows/job-queue.ts). */
   readonly jobQueue: JobQueue;
 
@@ -82,7 +89,8 @@ export class ReconcilerState {
   /** Undefined while nothing decides it yet: planner mode before the first pressure or failure. */
   desired(): number | undefined {
     const { lastPressure, fallbackActive, fallbackRunners } = this.carried;
-    return desiredRunners({ settings: this.settings, lastPressure, fallbackActive, fallbackRunners });
+    const limits = this.schedule;
+    return desiredRunners({ settings: this.settings, limits, lastPressure, fallbackActive, fallbackRunners });
   }
 
   /**
@@ -247,8 +255,10 @@ export class ReconcilerState {
    * A cleanup tick's fresh list: the count is set from it, creation unpaused, and numbering moved past
    * every name seen, removed ones too (a VM still being deleted must not meet a new twin of its name).
    */
-  recordFleet(runners: RunnerInfo[], removed: { name: string }[]): void {
+  recordFleet(runners: RunnerInfo[], removed: { name: string }[], listedAt: string): void {
     this.fleetUnknown = false;
+    this.carried.idleSightings = recordIdleSightings(this.carried.idleSightings ?? {}, runners, listedAt);
+    this.lastListedAt = listedAt;
     this.carried.currentRunners = runners.length;
     this.carried.creationPaused = false;
     for (const runner of [...runners, ...removed]) {
@@ -269,6 +279,12 @@ export class ReconcilerState {
   private settlePressureRise(): void {
     const { pressureRiseAt, currentRunners } = this.carried;
     this.carried.pressureRiseAt = settleRise(pressureRiseAt, this.desired(), currentRunners);
+  }
+
+  /** Of the last list's runners, the idle ones whose idleness is confirmed: the only ones removable as idle. */
+  confirmedIdle(runners: RunnerInfo[]): RunnerInfo[] {
+    const listedAt = this.lastListedAt ?? new Date().toISOString();
+    return confirmedIdle(runners, this.carried.idleSightings ?? {}, listedAt, this.settings);
   }
 
   recordSoftDelete(deleted: string[]): void {
@@ -293,6 +309,14 @@ export class ReconcilerState {
     this.carried.lastFlush = report;
     this.carried.totals.deleted += report.deleted.length;
     this.flushesDone += served;
+  }
+
+  // Schedules.
+
+  /** The schedule follower looked at the schedules at workflow time `at`: their limits apply from now. */
+  recordScheduleAt(at: number): ScheduleStatus {
+    this.schedule = scheduleAt(this.settings, at);
+    return this.schedule;
   }
 
   // The pressure stream.
@@ -408,6 +432,7 @@ export class ReconcilerState {
       maxRunners: settings.maxRunners,
       stream: settings.mode === 'planner' ? { ...carried.stream } : undefined,
       outage: this.outageStatus(),
+      schedule: this.schedule,
       queue: settings.mode === 'reactive' ? this.queueStatus(consumers) : undefined,
       stopping: this.stopping || undefined,
       lastFlush: carried.lastFlush,
@@ -427,6 +452,7 @@ export class ReconcilerState {
     const { lastPressure, fallbackRunners } = this.carried;
     const desiredAfterGrace = desiredRunners({
       settings: this.settings,
+      limits: this.schedule,
       lastPressure,
       fallbackActive: true,
       fallbackRunners,

@@ -77,7 +77,7 @@ export class KeystoneSession {
     return { ...this.#stats, calls: { ...this.#stats.calls } };
   }
 
-  /** The catalog URL of a service type (`compute`, `image`, `network`) for the configured interface and region. */
+  /** The API base of a service type (`compute`, `image`, `network`) for the configured interface and region. */
   async endpointFor(serviceType: string): Promise<string> {
     return this.#endpoint(await this.#currentToken(), serviceType);
   }
@@ -88,9 +88,10 @@ export class KeystoneSession {
   }
 
   /**
-   * An authenticated call to `path` (`/servers`, empty for the root) under the service endpoint. A 401
-   * renews the token and repeats the call once; 429, 5xx and lost connections are retried within the
-   * retry policy. 4xx/5xx answers that remain throw an OpenStackError.
+   * An authenticated call to `path` (`/servers`, `/` for the version document) under the service's API
+   * base (the catalog URL with the client's API version, see apiBase). A 401 renews the token and repeats
+   * the call once; 429, 5xx and lost connections are retried within the retry policy. 4xx/5xx answers that
+   * remain throw an OpenStackError.
    */
   async request<T = unknown>(
     serviceType: string,

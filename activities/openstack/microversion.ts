@@ -12,22 +12,22 @@ interface VersionDocument {
 }
 
 /**
- * Reads the version document at the compute endpoint (`{"version": {...}}`, or a `versions` list at a bare
- * root) and picks the newest microversion both sides speak. Undefined when the cloud has no microversions:
- * then every call gets the 2.1 base behaviour, which is all this client relies on.
+ * Reads the version document at the compute API base (`{"version": {...}}` at `…/v2.1/`, see apiBase) and
+ * picks the newest microversion both sides speak. Undefined when the cloud has no microversions: then
+ * every call gets the 2.1 base behaviour, which is all this client relies on.
  */
 export async function negotiateMicroversion(
   session: KeystoneSession,
   wantedMax: Microversion,
 ): Promise<Microversion | undefined> {
-  let body: { version?: VersionDocument; versions?: VersionDocument[] } | undefined;
+  let body: { version?: VersionDocument } | undefined;
   try {
     body = (await session.request('compute', 'GET', '/')).body as typeof body;
   } catch (err) {
     if (isOpenStackError(err, 'not-found')) return undefined;
     throw err;
   }
-  const document = body?.version ?? body?.versions?.find((v) => v.id === 'v2.1') ?? body?.versions?.[0];
+  const document = body?.version;
   if (!document?.version) return undefined;
   const chosen = compareMicroversions(document.version, wantedMax) < 0 ? document.version : wantedMax;
   if (document.min_version && compareMicroversions(document.min_version, chosen) > 0) {

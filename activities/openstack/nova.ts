@@ -42,17 +42,23 @@ export interface ServerFilter {
   /** Every pair must match exactly (client side: Nova does not filter on metadata). */
   metadata?: Record<string, string>;
   /**
-   * Only names starting with this, to cut traffic; `foo-0` also lists `foo-0-1-7`, so ownership is still
-   * the caller's test (workflows/runner-names.ts).
+   * Only runner names of this prefix, `<prefix>-<n>`, filtered by Nova: each flavor's list holds its own
+   * servers, not the project's. Nova's name filter is a regular expression run by its database (MySQL's
+   * REGEXP ignores case), so the answer is checked again here, exactly.
    */
-  namePrefix?: string;
+  runnerNamePrefix?: string;
 }
 
 export interface OpenStackClientStats extends SessionStats {
   calls: { keystone: number; compute: number; image: number; network: number } & Record<string, number>;
 }
 
-/** Nova limits (API reference): metadata keys and values up to 255 characters, user_data up to 64 KiB of base64. */
+/**
+ * Nova's rules (nova/api/validation/parameter_types.py): metadata keys of 1 to 255 letters, digits and
+ * `-_:. `, values up to 255 characters, user_data up to 64 KiB of base64; a server name that neither
+ * starts nor ends with whitespace. Checked here so that a bad request fails before any call, naming why.
+ */
+const METADATA_KEY = /^[a-zA-Z0-9-_:. ]{1,255}$/;
 const MAX_METADATA_LENGTH = 255;
 const MAX_USER_DATA_BASE64 = 65_535;
 
@@ -121,11 +127,11 @@ export class NovaClient {
 
   /** All servers of the project that match, over every page of `/servers/detail`. */
   async listServers(filter: ServerFilter = {}): Promise<Server[]> {
-    const name = filter.namePrefix === undefined ? undefined : `^${escapeRegex(filter.namePrefix)}`;
-    const servers = await this.#listDetail(name);
+    const prefix = filter.runnerNamePrefix;
+    const servers = await this.#listDetail(prefix === undefined ? undefined : `^${escapeRegex(prefix)}-[0-9]+$`);
     return servers.filter(
       (server) =>
-        (filter.namePrefix === undefined || server.name.startsWith(filter.namePrefix)) &&
+        (prefix === undefined || isRunnerName(prefix, server.name)) &&
         Object.entries(filter.metadata ?? {}).every(([key, value]) => server.metadata[key] === value),
     );
   }
@@ -194,6 +200,10 @@ export class NovaClient {
   }
 }
 
+function isRunnerName(prefix: string, name: string): boolean {
+  return name.startsWith(`${prefix}-`) && /^[0-9]+$/.test(name.slice(prefix.length + 1));
+}
+
 export function escapeRegex(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }
@@ -201,10 +211,14 @@ export function escapeRegex(text: string): string {
 function validateCreate(request: CreateServerRequest, userData: string | undefined): void {
   const problems: string[] = [];
   if (!request.name) problems.push('name is empty');
+  else if (/^\s|\s$/u.test(request.name)) problems.push('name starts or ends with whitespace');
   for (const [key, value] of Object.entries(request.metadata ?? {})) {
-    if (typeof value !== 'string') problems.push(`metadata "${key}" is not a string`);
-    else if (!key || key.length > MAX_METADATA_LENGTH || value.length > MAX_METADATA_LENGTH) {
-      problems.push(`metadata "${key.slice(0, 40)}" is empty or longer than ${MAX_METADATA_LENGTH} characters`);
+    const shown = key.slice(0, 40);
+    if (!METADATA_KEY.test(key)) {
+      problems.push(`metadata key "${shown}" is not 1 to 255 of letters, digits and -_:. (space included)`);
+    } else if (typeof value !== 'string') problems.push(`metadata "${shown}" is not a string`);
+    else if (value.length > MAX_METADATA_LENGTH) {
+      problems.push(`metadata "${shown}" is longer than ${MAX_METADATA_LENGTH} characters`);
     }
   }
   if (userData && userData.length > MAX_USER_DATA_BASE64) {

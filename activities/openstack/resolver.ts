@@ -1,6 +1,6 @@
 import { OpenStackError, isOpenStackError } from './errors';
 
-/** A GET on a catalog service, answering its parsed JSON body. */
+/** A GET under a catalog service's API base (`/images` is Glance's `/v2/images`), answering its parsed JSON body. */
 export type ServiceGet = (service: string, path: string, query?: Record<string, string | number>) => Promise<unknown>;
 
 type Kind = 'image' | 'flavor' | 'network';
@@ -24,8 +24,8 @@ export class NameResolver {
 
   image(ref: string): Promise<string> {
     return this.#cached('image', ref, () =>
-      this.#byIdThenName(ref, 'image', `/v2/images/${encodeURIComponent(ref)}`, async () => {
-        const body = (await this.#get('image', '/v2/images', { name: ref })) as { images?: unknown };
+      this.#byIdThenName(ref, 'image', `/images/${encodeURIComponent(ref)}`, async () => {
+        const body = (await this.#get('image', '/images', { name: ref })) as { images?: unknown };
         return body.images;
       }),
     );
@@ -33,8 +33,8 @@ export class NameResolver {
 
   network(ref: string): Promise<string> {
     return this.#cached('network', ref, () =>
-      this.#byIdThenName(ref, 'network', `/v2.0/networks/${encodeURIComponent(ref)}`, async () => {
-        const body = (await this.#get('network', '/v2.0/networks', { name: ref })) as { networks?: unknown };
+      this.#byIdThenName(ref, 'network', `/networks/${encodeURIComponent(ref)}`, async () => {
+        const body = (await this.#get('network', '/networks', { name: ref })) as { networks?: unknown };
         return body.networks;
       }),
     );

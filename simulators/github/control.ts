@@ -8,7 +8,8 @@ import { failure } from './wire';
 
 /**
  * The control API under `/control/`, for a test driving a simulator in another process; it needs no
- * authentication. GET or PUT (merge) /control/faults, GET /control/stats, GET /control/runners,
+ * authentication. GET or PUT (merge) /control/faults, GET /control/stats, GET /control/runners, GET
+ * /control/killed-jobs,
  * POST /control/runners/boot {encoded_jit_config}, POST (assign) or DELETE (finish)
  * /control/runners/{name}/job; GET /control/jobs, POST /control/jobs {labels, owner?, repo?, status?}
  * (201 {id, url}), POST /control/jobs/pickup, POST /control/jobs/{id}/finish {conclusion?}; PUT
@@ -36,6 +37,7 @@ export function control(
     }
     if (path === '/control/stats' && method === 'GET') return { status: 200, body: state.stats };
     if (path === '/control/runners' && method === 'GET') return { status: 200, body: lifecycle.runners() };
+    if (path === '/control/killed-jobs' && method === 'GET') return { status: 200, body: lifecycle.killedJobs() };
     if (path === '/control/runners/boot' && method === 'POST') {
       return { status: 200, body: lifecycle.bootRunner(String(input.encoded_jit_config)) };
     }

@@ -13,6 +13,7 @@ export const defaultFaults = (): GitHubFaults => ({
   status429Count: 0,
   status429RetryAfterSeconds: 1,
   dropRate: 0,
+  busyLagMs: 0,
 });
 
 /** The primary rate limit's hourly window: every API answer uses one request of it. */

@@ -16,7 +16,8 @@ import { failure, send } from './wire';
  * limits (secondary-limits.ts), GitHub's status codes and error bodies, App authentication (a JWT traded for an installation token), and signed workflow_job
  * webhooks. Runner VMs are simulated by lifecycle helpers: bootRunner (run.sh --jitconfig), assignJob,
  * finishJob; workflow jobs by queueJob, which an idle runner whose labels fit picks up (pickup.ts), and
- * finishJobById. Faults are set at runtime, in process (`faults`) or over HTTP (PUT /control/faults);
+ * finishJobById. The API's `busy` flag can lag a job's start (faults.busyLagMs, runners.ts), and every job
+ * killed by its runner's removal is recorded (killedJobs). Faults are set at runtime, in process (`faults`) or over HTTP (PUT /control/faults);
  * /control/* needs no authentication (see control.ts). main.ts runs it as its own process.
  */
 
@@ -25,6 +26,7 @@ export type {
   GitHubSimulator,
   GitHubSimulatorOptions,
   GitHubSimulatorStats,
+  KilledJob,
   QueueJobRequest,
   SimulatedJob,
   SimulatedJobStatus,
@@ -79,6 +81,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     token: state.auth.token,
     org: state.org,
     stats: state.stats,
+    issuedJitConfigs: () => [...state.jitConfigs.encoded],
     resetFaults: () => {
       simulator.faults = defaultFaults();
     },

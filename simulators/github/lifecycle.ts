@@ -1,5 +1,6 @@
 import { autoPickUp } from './pickup';
-import { configuredRunnerLabels, snapshot } from './runners';
+import { killJob } from './killed-jobs';
+import { configuredRunnerLabels, snapshot, startJob } from './runners';
 import type { GitHubState } from './state';
 import type { GitHubSimulator, SimulatedRunner } from './types';
 
@@ -9,7 +10,7 @@ import type { GitHubSimulator, SimulatedRunner } from './types';
  */
 export type Lifecycle = Pick<
   GitHubSimulator,
-  'bootRunner' | 'assignJob' | 'finishJob' | 'loseRunner' | 'addRunner' | 'runners'
+  'bootRunner' | 'assignJob' | 'finishJob' | 'loseRunner' | 'killedJobs' | 'addRunner' | 'runners'
 >;
 
 export function createLifecycle(state: GitHubState): Lifecycle {
@@ -23,6 +24,7 @@ export function createLifecycle(state: GitHubState): Lifecycle {
       if (!runner) throw new Error('the registration of this JIT config was deleted');
       issued.used = true;
       runner.status = 'online';
+      runner.onlineAt = Date.now();
       runner.os = 'Linux';
       autoPickUp(state);
       return snapshot(runner);
@@ -30,7 +32,7 @@ export function createLifecycle(state: GitHubState): Lifecycle {
     assignJob(runnerName: string): SimulatedRunner {
       const runner = runners.named(runnerName);
       if (runner.status !== 'online' || runner.busy) throw new Error(`runner "${runnerName}" is not online and idle`);
-      runner.busy = true;
+      startJob(runner, state.simulator.faults.busyLagMs);
       return snapshot(runner);
     },
     finishJob(runnerName: string): void {
@@ -43,11 +45,10 @@ export function createLifecycle(state: GitHubState): Lifecycle {
     loseRunner(runnerName: string): void {
       const runner = runners.all().find((candidate) => candidate.name === runnerName);
       if (!runner) return;
-      const job = jobs.runningOn(runner.id);
-      if (job) jobs.complete(job, 'failure');
+      killJob(state, runner, 'machine-lost');
       runner.status = 'offline';
-      runner.busy = false;
     },
+    killedJobs: () => state.killedJobs.map((killed) => ({ ...killed })),
     addRunner({
       name,
       labels = [],
@@ -61,6 +62,7 @@ export function createLifecycle(state: GitHubState): Lifecycle {
       // Configured by hand with config.sh, which adds its default labels.
       const runner = runners.register(target, name, labels, 1, configuredRunnerLabels);
       Object.assign(runner, { status, busy: busy && status === 'online', os: 'Linux' });
+      if (status === 'online') runner.onlineAt = Date.now();
       autoPickUp(state);
       return snapshot(runner);
     },

@@ -1,5 +1,5 @@
 import type { Job } from './jobs';
-import type { Runner } from './runners';
+import { startJob, type Runner } from './runners';
 import type { GitHubState } from './state';
 
 /**
@@ -21,7 +21,7 @@ export function fits(runner: Runner, job: Job): boolean {
 }
 
 /** Every queued job a runner fits goes to one: the runner turns busy, the job in_progress. */
-export function pickUpJobs({ jobs, runners }: GitHubState): { jobId: number; runnerName: string }[] {
+export function pickUpJobs({ jobs, runners, simulator }: GitHubState): { jobId: number; runnerName: string }[] {
   const taken: { jobId: number; runnerName: string }[] = [];
   for (const job of jobs.all().filter((candidate) => candidate.status === 'queued')) {
     const [runner] = runners
@@ -29,7 +29,7 @@ export function pickUpJobs({ jobs, runners }: GitHubState): { jobId: number; run
       .filter((candidate) => fits(candidate, job))
       .sort((a, b) => a.id - b.id);
     if (!runner) continue;
-    runner.busy = true;
+    startJob(runner, simulator.faults.busyLagMs);
     jobs.start(job, runner);
     taken.push({ jobId: job.id, runnerName: runner.name });
   }

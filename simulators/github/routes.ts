@@ -2,7 +2,8 @@ import { isJsonObject, type Reply } from '../http';
 import { installationTokenRoute } from './auth';
 import { jobRoute } from './job-route';
 import { paginate } from './pagination';
-import type { Runner, Scope } from './runners';
+import { killJob } from './killed-jobs';
+import { apiBusy, type Runner, type Scope } from './runners';
 import type { GitHubState } from './state';
 import { failure, Refusal, type Context, type Route } from './wire';
 
@@ -59,10 +60,12 @@ export function routes(state: GitHubState): Route[] {
 
   const deleteRunner = (context: ScopedContext): Reply => {
     const runner = runnerOf(context);
-    if (runner.busy) {
+    if (apiBusy(runner)) {
       stats.deletesRefusedBusy += 1;
       throw new Refusal(failure(422, `Bad request - Runner ${runner.name} is still running a job`));
     }
+    // GitHub's own view lags: it accepts the delete of a runner whose job began moments ago, which kills it.
+    killJob(state, runner, 'registration-deleted');
     context.scope.runners.delete(runner.id);
     return { status: 204 };
   };

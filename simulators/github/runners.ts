@@ -21,8 +21,28 @@ export interface Runner {
   groupId: number;
   labels: RunnerLabel[];
   status: 'online' | 'offline';
+  /** The truth: the runner runs a job. What the API shows may lag behind (see apiBusy). */
   busy: boolean;
   os: string;
+  /** Date.now() when it came online, and when its job began with the flag's lag then in force. */
+  onlineAt?: number;
+  job?: { startedAt: number; lagMs: number };
+}
+
+/**
+ * The `busy` flag as GitHub's API shows it. It lags: peers measured it reading false 25–60 s after a job
+ * began, once 12 min 15 s in (github-aws-runners/terraform-aws-github-runner#5085 and PR #5228, whose
+ * 14 killed jobs were each removed on a `busy: false` reading), so a runner whose job began less than
+ * the lag ago reads idle in lists, and a DELETE of it succeeds (PR #5228: "the DELETE call also
+ * succeeds in these cases"). No lag (faults.busyLagMs 0, the default) shows the truth at once.
+ */
+export const apiBusy = (runner: Runner, now = Date.now()): boolean =>
+  runner.busy && (runner.job === undefined || now - runner.job.startedAt >= runner.job.lagMs);
+
+/** The runner takes a job now; `lagMs` is how long the API will go on showing it idle. */
+export function startJob(runner: Runner, lagMs: number): void {
+  runner.busy = true;
+  runner.job = { startedAt: Date.now(), lagMs };
 }
 
 export interface Scope {
@@ -112,7 +132,7 @@ export class RunnerStore {
       name: runner.name,
       os: runner.os,
       status: runner.status,
-      busy: runner.busy,
+      busy: apiBusy(runner),
       ephemeral: true,
       labels: runner.labels.map(({ name, type }) => {
         if (!this.#labelIds.has(name)) this.#labelIds.set(name, this.#labelIds.size + 1);

@@ -4,7 +4,7 @@ import { JitConfigs } from './jit-config';
 import { JobStore } from './jobs';
 import { RunnerStore } from './runners';
 import { defaultSecondaryLimits, SecondaryLimiter, type SecondaryLimits } from './secondary-limits';
-import type { GitHubFaults, GitHubSimulatorOptions, GitHubSimulatorStats, WebhookTarget } from './types';
+import type { GitHubFaults, GitHubSimulatorOptions, GitHubSimulatorStats, KilledJob, WebhookTarget } from './types';
 
 /** Everything one simulated GitHub holds, shared by its routes, its control API and its handle. */
 export interface GitHubState {
@@ -15,6 +15,8 @@ export interface GitHubState {
   jobs: JobStore;
   jobPickup: 'auto' | 'manual';
   stats: GitHubSimulatorStats;
+  /** Jobs killed by their runner's removal (killed-jobs.ts). */
+  killedJobs: KilledJob[];
   /** The API's base URL once listening: `http://host:port`, and the path prefix if there is one. */
   baseUrl: string;
   /** Cancels latency still being served when the simulator closes, so that no timer outlives it. */
@@ -54,6 +56,7 @@ export function createState(options: GitHubSimulatorOptions): GitHubState {
     jobs: new JobStore(org),
     jobPickup: options.jobPickup ?? 'auto',
     stats,
+    killedJobs: [],
     baseUrl: '',
     closing: new AbortController(),
     simulator,

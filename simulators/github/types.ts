@@ -44,6 +44,12 @@ export interface GitHubFaults {
   status429RetryAfterSeconds: number;
   /** Fraction of API requests whose connection is destroyed without an answer. */
   dropRate: number;
+  /**
+   * How long a runner that takes a job goes on reading `busy: false` in the API (lists, get, and a
+   * DELETE that succeeds), as GitHub's flag lags (runners.ts, apiBusy). Read when each job begins; 0 by
+   * default: the flag on time, as GitHub often has it.
+   */
+  busyLagMs: number;
 }
 
 export interface GitHubSimulatorStats {
@@ -69,9 +75,25 @@ export interface SimulatedRunner {
   /** "orgs/acme" or "repos/acme/widgets". */
   scope: string;
   status: 'online' | 'offline';
+  /** The truth, not the API's lagging flag: the runner runs a job. */
   busy: boolean;
   labels: string[];
   runnerGroupId: number;
+}
+
+/** A job killed by its runner's removal (killed-jobs.ts): times are Date.now() values. */
+export interface KilledJob {
+  runnerName: string;
+  /** Absent for a job given by assignJob rather than queued. */
+  jobId?: number;
+  /** When the runner came online (absent for one added online by addRunner). */
+  onlineAt?: number;
+  startedAt: number;
+  /** The flag's lag in force when the job began. */
+  lagMs: number;
+  killedAt: number;
+  /** The registration deleted (a DELETE accepted while the flag lagged), or the runner's machine gone. */
+  cause: 'registration-deleted' | 'machine-lost';
 }
 
 /** GitHub's job statuses: a job waits (queued; or waiting, requested, pending), runs, and completes. */
@@ -140,8 +162,12 @@ export interface GitHubSimulator {
   assignJob(runnerName: string): SimulatedRunner;
   /** The job ended (a queued one taken, if any, completes): a JIT runner is single-use, so it deregisters. */
   finishJob(runnerName: string): void;
-  /** The runner's machine is gone: it goes offline, and the job it ran fails. */
+  /** The runner's machine is gone: it goes offline, and the job it ran fails (recorded in killedJobs). */
   loseRunner(runnerName: string): void;
+  /** Every JIT config issued so far, encoded as sent: secrets a test searches logs and histories for. */
+  issuedJitConfigs(): string[];
+  /** Every job killed so far by its runner's removal, oldest first. */
+  killedJobs(): KilledJob[];
   /** A workflow job waiting for a runner; with pickup 'auto', an idle runner that fits takes it at once. */
   queueJob(request: QueueJobRequest): { id: number; url: string };
   jobs(): SimulatedJob[];

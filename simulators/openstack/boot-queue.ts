@@ -1,6 +1,7 @@
 /**
- * Boots servers after a fixed delay. The delay is the same for all, so due times come in creation order:
- * a FIFO queue with one timer for its head copes with any number of servers.
+ * Boots servers after a delay, in creation order: a FIFO queue with one timer for its head copes with any
+ * number of servers. The delay can change (slow boots); a server made after it shortened still boots no
+ * earlier than the servers made before it, as a hypervisor's boot queue would have it.
  */
 export class BootQueue {
   #queue: { id: string; dueAt: number }[] = [];
@@ -8,7 +9,7 @@ export class BootQueue {
   #timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly delayMs: number,
+    public delayMs: number,
     private readonly boot: (id: string) => void,
   ) {}
 

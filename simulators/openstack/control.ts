@@ -11,6 +11,7 @@ import { emptyStats } from './stats';
  *   GET /control/servers               every server, as `servers()` returns them
  *   POST /control/revoke-tokens        as `revokeTokens()`
  *   PUT /control/servers/{id}/status   {status, fault?}, as `setServerStatus()`
+ *   PUT /control/boot-delay            {ms}, as `setBootDelay()`
  */
 export function control(state: SimState, method: string, path: string, body: unknown): Reply {
   const { faults, servers } = state;
@@ -31,6 +32,14 @@ export function control(state: SimState, method: string, path: string, body: unk
   if (path === '/control/servers' && method === 'GET') return { status: 200, body: { servers: servers.list() } };
   if (path === '/control/revoke-tokens' && method === 'POST') {
     state.identity.revokeAll();
+    return { status: 204 };
+  }
+  if (path === '/control/boot-delay' && method === 'PUT') {
+    try {
+      servers.setBootDelay((body as { ms?: number } | undefined)?.ms ?? Number.NaN);
+    } catch (err) {
+      return { status: 400, body: { error: (err as Error).message } };
+    }
     return { status: 204 };
   }
   const status = /^\/control\/servers\/([^/]+)\/status$/.exec(path);

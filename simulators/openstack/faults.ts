@@ -7,18 +7,6 @@ export function defaultFaults(): FaultSettings {
   return { latencyMs: 0, errorRate: 0, rateLimitRate: 0, retryAfterSeconds: 1, dropRate: 0, dropAfterHandling: false };
 }
 
-/** Mulberry32: a tiny seeded PRNG, so that a fault pattern can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function normalizeFaults(input: unknown): FaultSettings {
   if (!isJsonObject(input)) throw new Error('faults must be an object');
   const faults = defaultFaults();

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pause, parseJson, readBody, type Reply } from '../http';
-import { SERVICE_PREFIX } from './catalog';
+import { SERVICE_PREFIX, endpointRoot, routeEndpoint } from './catalog';
 import { control } from './control';
 import { inScope, rollFault } from './faults';
 import { MIN_MICROVERSION, negotiateMicroversion, versionDocument } from './microversion';
 import { routes } from './routes';
 import type { SimState } from './state';
-import { countCall } from './stats';
-import { errorReply, send } from './wire';
+import { tally } from './stats';
+import { errorReply, send, unauthorized } from './wire';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -31,36 +31,53 @@ export function createHandler(state: SimState): (req: IncomingMessage, res: Serv
       res.destroy();
       return;
     }
+    if (url.pathname.startsWith('/control/')) {
+      let controlBody: unknown;
+      try {
+        controlBody = text ? parseJson(text) : undefined;
+      } catch {
+        return send(res, { status: 400, body: { error: 'the body is not JSON' } });
+      }
+      return send(res, control(state, method, url.pathname, controlBody));
+    }
+
+    const at = routeEndpoint(state.layout, url.pathname);
+    const prefix = at && SERVICE_PREFIX[at.rest.split('/')[1] ?? ''];
+    if (!at || !prefix) return send(res, { status: 404, body: { error: `no service at ${url.pathname}` } });
+    const { service } = prefix;
+    tally(state.stats.endpoints, `${at.region} ${at.iface} ${service}`);
+    let rest = at.rest.slice(prefix.base.length);
+    let endpoint = `${endpointRoot(state.baseUrl, state.layout, at.region, at.iface)}${prefix.base}`;
+    let urlProjectId: string | undefined;
+    if (service === 'compute') {
+      if (rest === '' || rest === '/') {
+        tally(state.stats.calls, 'compute GET (versions)');
+        const version = versionDocument(`${endpoint}/v2.1`, state.maxMicroversion);
+        return send(res, { status: 200, body: { versions: [version] } });
+      }
+      if (!/^\/v2\.1(\/|$)/.test(rest)) return send(res, errorReply('compute', 404, `no compute API at ${rest}`));
+      rest = rest.slice('/v2.1'.length);
+      endpoint += '/v2.1';
+      // Nova routes every path with and without a project id first; it is hex and dashes, as no
+      // collection name is (nova/api/openstack/__init__.py, ProjectMapper).
+      const projectPart = /^\/([0-9a-f-]+)(?=\/|$)/.exec(rest);
+      if (projectPart) {
+        urlProjectId = projectPart[1];
+        rest = rest.slice(projectPart[0].length);
+        endpoint += projectPart[0];
+      }
+    }
     let body: unknown;
     try {
       body = text ? parseJson(text) : undefined;
     } catch {
-      return send(res, { status: 400, body: { error: 'the body is not JSON' } });
-    }
-    if (url.pathname.startsWith('/control/')) return send(res, control(state, method, url.pathname, body));
-
-    const internal = url.pathname.startsWith('/internal/');
-    const path = internal ? url.pathname.slice('/internal'.length) : url.pathname;
-    const prefix = SERVICE_PREFIX[path.split('/')[1] ?? ''];
-    if (!prefix) return send(res, { status: 404, body: { error: `no service at ${path}` } });
-    const { service } = prefix;
-    let rest = path.slice(prefix.base.length);
-    let endpoint = `${state.baseUrl}${internal ? '/internal' : ''}${prefix.base}`;
-    if (service === 'compute') {
-      if (rest === '' || rest === '/') {
-        countCall(state.stats, 'compute GET (versions)');
-        const version = versionDocument(`${endpoint}/v2.1`, state.maxMicroversion);
-        return send(res, { status: 200, body: { versions: [version] } });
-      }
-      if (!rest.startsWith('/v2.1')) return send(res, errorReply('compute', 404, `no compute API at ${rest}`));
-      rest = rest.slice('/v2.1'.length);
-      endpoint += '/v2.1';
+      return send(res, errorReply(service, 400, 'Malformed request body'));
     }
 
     const candidates = table.filter((r) => r.service === service && r.pattern.test(rest));
     const route = candidates.find((r) => r.method === method);
     const routeName = route?.route ?? candidates[0]?.route ?? '(unknown)';
-    countCall(state.stats, `${service} ${method} ${routeName}`);
+    tally(state.stats.calls, `${service} ${method} ${routeName}`);
     const createRecord =
       service === 'compute' && method === 'POST' && routeName === '/servers'
         ? { name: String((body as { server?: { name?: unknown } } | undefined)?.server?.name), at: arrivedAt }
@@ -101,7 +118,16 @@ export function createHandler(state: SimState): (req: IncomingMessage, res: Serv
     const token = state.identity.validate(req.headers['x-auth-token'] as string | undefined);
     if (!route.public && !token) {
       state.stats.unauthorized += 1;
-      return answer(errorReply(service, 401, 'The request you have made requires authentication.'));
+      return answer(unauthorized(`${state.baseUrl}/identity`));
+    }
+    if (urlProjectId !== undefined && token && urlProjectId !== token.project.id) {
+      return answer(
+        errorReply(
+          'compute',
+          400,
+          `Malformed request URL: URL's project_id '${urlProjectId}' doesn't match Context's project_id '${token.project.id}'`,
+        ),
+      );
     }
     let microversion = MIN_MICROVERSION;
     let headers: Record<string, string> = {};
@@ -116,6 +142,7 @@ export function createHandler(state: SimState): (req: IncomingMessage, res: Serv
       method,
       params,
       query: url.searchParams,
+      headers: req.headers,
       body,
       token,
       microversion,

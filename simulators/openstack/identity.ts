@@ -72,6 +72,13 @@ export class Identity {
     return info && info.expiresAt > Date.now() ? info : undefined;
   }
 
+  /** Whether the token was valid until now. */
+  revoke(token: string): boolean {
+    const valid = this.validate(token) !== undefined;
+    this.#tokens.delete(token);
+    return valid;
+  }
+
   revokeAll(): void {
     this.#tokens.clear();
   }

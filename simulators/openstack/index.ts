@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import { Secret } from '../../activities/openstack/secret';
 import { closeServer, listen } from '../http';
-import { REGION } from './defaults';
 import { replaceFaults } from './faults';
 import { createHandler } from './handler';
 import { createState } from './state';
@@ -9,27 +8,33 @@ import { emptyStats } from './stats';
 import type { OpenStackSimulator, OpenStackSimulatorOptions } from './types';
 
 /**
- * An OpenStack cloud on one loopback port, speaking the real wire formats of what the autoscaler uses:
- * Keystone v3 tokens, Nova servers and flavors (with microversions), Glance image and Neutron network
- * lookups. Paths are laid out like devstack's:
+ * An OpenStack cloud on one loopback port, speaking the real wire formats of what the autoscaler and the
+ * `openstack` CLI use: Keystone v3 (version discovery, tokens, revocation), Nova servers and flavors (with
+ * microversions and Nova's request validation), Glance and Neutron lookups; every service checks the
+ * token. Paths are laid out like devstack's:
  *
  *   /identity/v3/auth/tokens    Keystone (authUrl is `<base>/identity/v3`; the identity root works too)
- *   /compute/v2.1/...           Nova (version document at /compute/v2.1/, all versions at /compute/)
- *   /image/v2/images            Glance
+ *   /compute/v2.1/...           Nova (version document at /compute/v2.1/, all versions at /compute/;
+ *                               `/compute/v2.1/<project_id>/...` too, as Nova routes it)
+ *   /image/v2/images            Glance (versions at /image/)
  *   /networking/v2.0/networks   Neutron
  *   /internal/<any of these>    the same services as the catalog's `internal` interface
  *   /control/...                the test's handle when the simulator runs as its own process (main.ts)
+ *
+ * The `catalog` option publishes other layouts real catalogs have (see CatalogLayout).
  *
  * Faults (latency, 5xx, 429, dropped connections) are injected per request, optionally only for one
  * service, method or route; see FaultSettings.
  */
 
 export type {
+  CatalogLayout,
   FaultSettings,
   OpenStackSimulator,
   OpenStackSimulatorOptions,
   OpenStackSimulatorStats,
   SimServer,
+  SimInterface,
   SimService,
   SimUser,
 } from './types';
@@ -47,7 +52,12 @@ export async function startOpenStackSimulator(options: OpenStackSimulatorOptions
   const firstUser = identity.users[0];
   const firstAppCredential = firstUser?.applicationCredentials[0];
   const authUrl = `${baseUrl}/identity/v3`;
-  const common = { authUrl, region: REGION, interface: 'public' as const, source: 'OpenStack simulator' };
+  const common = {
+    authUrl,
+    region: state.layout.regions[0],
+    interface: 'public' as const,
+    source: 'OpenStack simulator',
+  };
 
   return {
     authUrl,
@@ -76,6 +86,7 @@ export async function startOpenStackSimulator(options: OpenStackSimulatorOptions
       if (!record) throw new Error(`no server ${id}`);
       servers.changeStatus(record, status, fault);
     },
+    setBootDelay: (ms) => servers.setBootDelay(ms),
     revokeTokens: () => identity.revokeAll(),
     faults,
     setFaults: (next) => replaceFaults(faults, next),

@@ -3,13 +3,30 @@ import type { SimServer } from './types';
 
 /** Nova's servers: the records, their creation order, the BUILD → ACTIVE schedule and status changes. */
 
+/** What Nova's server views show beyond the public record. */
 export interface ServerRecord extends SimServer {
   seq: number;
   updated: string;
+  userId: string;
+  /** 2.19+: as given, else null; before 2.19 Nova stores the name. */
+  description: string | null;
+  /** 2.52+ at create. */
+  tags: string[];
+  /** The zone asked for at create (shown as pinned_availability_zone), else null. */
+  requestedZone: string | null;
+  /** The guest's hostname: as given (2.90+), else Nova's sanitize_hostname(name). */
+  hostname: string;
+  /** Nova's microsecond time (`2026-01-02T03:04:05.000000`) of the first boot. */
+  launchedAt?: string;
 }
 
 export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The naive datetime Nova prints for launched_at: microseconds, no zone. */
+function isoMicroseconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '000');
 }
 
 /** A copy of a record as the simulator's API shows it. */
@@ -85,6 +102,7 @@ export class ServerStore {
     record.status = status;
     record.updated = isoSeconds(Date.now());
     record.fault = status === 'ERROR' ? (fault ?? 'simulated failure') : undefined;
+    if (status === 'ACTIVE') record.launchedAt ??= isoMicroseconds(Date.now());
     if (status === 'ACTIVE' && !wasActive) {
       for (const listener of this.#activeListeners) {
         try {
@@ -106,6 +124,12 @@ export class ServerStore {
   onDeleted(callback: (server: SimServer) => void): () => void {
     this.#deletedListeners.add(callback);
     return () => this.#deletedListeners.delete(callback);
+  }
+
+  /** BUILD → ACTIVE takes this long for servers made from now on. */
+  setBootDelay(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`a boot delay must be a non-negative number of ms, not ${ms}`);
+    this.#boots.delayMs = ms;
   }
 
   /** No more boots: the simulator is closing. */

@@ -1,5 +1,7 @@
+import { resolveLayout, type ResolvedLayout } from './catalog';
 import { DEFAULT_FLAVORS, DEFAULT_IMAGES, DEFAULT_NETWORKS, DEFAULT_USERS } from './defaults';
-import { defaultFaults, seededRandom } from './faults';
+import { seededRandom } from '../seeded-random';
+import { defaultFaults } from './faults';
 import { Identity } from './identity';
 import { ServerStore } from './servers';
 import { emptyStats } from './stats';
@@ -42,6 +44,7 @@ export interface SimState {
   faults: FaultSettings;
   /** Replaced by a reset. */
   stats: OpenStackSimulatorStats;
+  layout: ResolvedLayout;
   /** `http://host:port`, once listening. */
   baseUrl: string;
   /** Aborts injected latencies when the simulator closes. */
@@ -63,6 +66,7 @@ export function createState(options: OpenStackSimulatorOptions): SimState {
     servers: new ServerStore(options.bootDelayMs ?? 2000),
     faults: defaultFaults(),
     stats: emptyStats(),
+    layout: resolveLayout(options.catalog),
     baseUrl: '',
     closing: new AbortController(),
   };

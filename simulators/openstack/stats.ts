@@ -7,13 +7,15 @@ export function emptyStats(): OpenStackSimulatorStats {
     calls: {},
     tokensIssued: 0,
     unauthorized: 0,
+    endpoints: {},
     microversions: {},
+    serversListed: 0,
     createRequests: [],
     faults: { latency: 0, error: 0, rateLimit: 0, drop: 0 },
   };
 }
 
-/** One more call of `key`: `<service> <METHOD> <route>`, e.g. `compute GET /servers/detail`. */
-export function countCall(stats: OpenStackSimulatorStats, key: string): void {
-  stats.calls[key] = (stats.calls[key] ?? 0) + 1;
+/** One more of `key` in a counter: a call (`compute GET /servers/detail`), an endpoint (`RegionOne public`). */
+export function tally(counter: Record<string, number>, key: string): void {
+  counter[key] = (counter[key] ?? 0) + 1;
 }

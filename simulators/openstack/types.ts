@@ -3,6 +3,27 @@ import type { ApplicationCredentials, PasswordCredentials } from '../../activiti
 /** The public face of the OpenStack simulator: its options, settings, records and handle. */
 
 export type SimService = 'identity' | 'compute' | 'image' | 'network';
+export type SimInterface = 'public' | 'internal' | 'admin';
+
+/**
+ * The layout of the service catalog, as real clouds register their endpoints. The simulator serves every
+ * endpoint it lists: the first region's `public` interface at the root, another interface under
+ * `/<interface>`, another region under `/region/<name>` (`/region/RegionTwo/internal/compute/v2.1`).
+ */
+export interface CatalogLayout {
+  /** Default `['RegionOne']`. */
+  regions?: string[];
+  /** Default `['public', 'internal']`. */
+  interfaces?: SimInterface[];
+  /** One catalog entry per service type with every region's endpoints (default, as devstack), or one per region. */
+  entries?: 'per-service' | 'per-region';
+  /**
+   * A service's endpoint path, starting with its prefix (`/identity`, `/compute`, `/image`, `/networking`);
+   * `{project_id}` is the token's project. Defaults are devstack's: `/compute/v2.1`, `/image`, `/networking`.
+   * Others seen in real catalogs: `/image/v2`, `/networking/v2.0`, `/compute/v2.1/{project_id}`, `/compute`.
+   */
+  paths?: Partial<Record<SimService, string>>;
+}
 
 export interface SimUser {
   name: string;
@@ -33,6 +54,7 @@ export interface OpenStackSimulatorOptions {
   networks?: { id: string; name: string }[];
   /** Seed of the fault dice, for repeatable runs; Math.random when absent. */
   seed?: number;
+  catalog?: CatalogLayout;
 }
 
 export interface FaultSettings {
@@ -79,8 +101,12 @@ export interface OpenStackSimulatorStats {
   tokensIssued: number;
   /** 401 answers for a missing, unknown, expired or revoked token, or wrong credentials. */
   unauthorized: number;
+  /** API requests by the endpoint they came in on: `<region> <interface> <service>`, `RegionOne public compute`. */
+  endpoints: Record<string, number>;
   /** Compute requests by the microversion they asked for (`none` without a header). */
   microversions: Record<string, number>;
+  /** Servers in the answers of server lists (GET /servers, /servers/detail), every page counted. */
+  serversListed: number;
   /** Each POST /servers: when it arrived (Date.now()), the name, and how it was answered. */
   createRequests: { name: string; at: number; status?: number | 'dropped' }[];
   faults: { latency: number; error: number; rateLimit: number; drop: number };
@@ -105,6 +131,8 @@ export interface OpenStackSimulator {
   onServerDeleted(callback: (server: SimServer) => void): () => void;
   /** ERROR (with a fault message), ACTIVE, SHUTOFF, ...; throws for an unknown id. */
   setServerStatus(id: string, status: string, fault?: string): void;
+  /** Slow boots: BUILD → ACTIVE takes this long for servers made from now on (the bootDelayMs option at start). */
+  setBootDelay(ms: number): void;
   /** Every token issued so far stops working (the next call answers 401). */
   revokeTokens(): void;
   /** Live: change fields directly, or replace all with setFaults. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Reply } from '../http';
 import type { TokenInfo } from './identity';
 import type { SimService } from './types';
@@ -11,6 +11,7 @@ export interface Context {
   method: string;
   params: string[];
   query: URLSearchParams;
+  headers: IncomingHttpHeaders;
   body: unknown;
   token?: TokenInfo;
   /** Negotiated compute microversion. */
@@ -55,6 +56,15 @@ export function errorReply(service: SimService, status: number, message: string)
     503: 'serviceUnavailable',
   };
   return { status, body: { [key[status] ?? 'computeFault']: { code: status, message } } };
+}
+
+/**
+ * The 401 for a missing, unknown, expired or revoked token: keystonemiddleware's, in front of every
+ * service, and Keystone's own, naming where to authenticate.
+ */
+export function unauthorized(identityUrl: string): Reply {
+  const reply = errorReply('identity', 401, 'The request you have made requires authentication.');
+  return { ...reply, headers: { 'WWW-Authenticate': `Keystone uri="${identityUrl}"` } };
 }
 
 function statusText(status: number): string {

@@ -178,6 +178,8 @@ export async function startPlannerSimulator(options: PlannerSimulatorOptions = {
     }
   };
 
+  let down: Promise<void> | undefined;
+
   const simulator: PlannerSimulator = {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     faults,
@@ -206,6 +208,17 @@ export async function startPlannerSimulator(options: PlannerSimulatorOptions = {
     },
     setTokens(accepted) {
       tokens = new Set(accepted);
+    },
+    dropStreams: cutStreams,
+    goDown() {
+      down ??= closeServer(server).then(() => cutStreams());
+      return down;
+    },
+    async comeBack() {
+      if (!down) return;
+      await down;
+      await listen(server, port, host);
+      down = undefined;
     },
     shutdown(graceMs = options.shutdownGraceMs ?? 30_000) {
       shuttingDown ??= (async () => {

@@ -76,6 +76,15 @@ export interface PlannerSimulator {
   setTokens(tokens: string[]): void;
   faults: PlannerFaults;
   stats: PlannerSimulatorStats;
+  /** Cuts every open stream now, without the final chunk (a proxy or a planner restart under them). */
+  dropStreams(): void;
+  /**
+   * The planner's host is gone: nothing listens (a new connection is refused) and open streams are cut.
+   * Flavors, jobs and tokens stay, as the planner's database outlives it. comeBack() listens again.
+   */
+  goDown(): Promise<void>;
+  /** Listens again on the same port after goDown(); nothing when it is up. */
+  comeBack(): Promise<void>;
   /**
    * The planner's SIGTERM: refuses new connections at once, keeps open streams flowing for the grace
    * (default the shutdownGraceMs option), then cuts each one without the final chunk. Resolves when closed.

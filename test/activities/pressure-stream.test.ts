@@ -13,6 +13,7 @@ import { MIN_RECONNECT_SPACING_MS } from '../../activities/planner/reconnect-pol
 import { createPressureStreamActivity, type SignalPressure } from '../../activities/pressure-stream';
 import { startPlannerSimulator, type PlannerSimulator } from '../../simulators/planner';
 import type { PressureSignal } from '../../contracts/definitions';
+import { capturingLogger } from '../support/sdk-logger';
 import { eventually } from '../support/wait';
 
 /**
@@ -42,7 +43,7 @@ function streamHarness(
     planner: new PlannerClient({ token, ...client }),
     signalPressure: signalPressure ?? (async (_run, signal) => void signals.push(signal)),
   });
-  const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 3000 });
+  const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 3000 }, { logger: capturingLogger() });
   return { signals, env, activity };
 }
 
@@ -324,7 +325,7 @@ test('the stream stops when its workflow run has closed', async () => {
 
 test('a worker without a planner fails the stream permanently', async () => {
   const activity = createPressureStreamActivity({ signalPressure: async () => undefined });
-  const failure = await new MockActivityEnvironment()
+  const failure = await new MockActivityEnvironment(undefined, { logger: capturingLogger() })
     .run(activity, { plannerFlavor: 'x', streamId: 1, stallTimeoutSeconds: 5 })
     .catch((err: unknown) => err);
   expect(failure).toMatchObject({ type: PlannerFailure.unavailable, nonRetryable: true });

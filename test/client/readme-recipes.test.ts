@@ -114,22 +114,36 @@ const checks: [RegExp, Check][] = [
     },
   ],
   [
-    /^temporal workflow update execute .*--name flush/,
-    async (_, stdout) => {
+    /^temporal workflow update execute .*--name flush --input '\{\}'/,
+    async () => {
+      // The two runners have just booted: their idleness is not confirmed, so a plain flush keeps them.
       const { lastFlush } = await harness.state(handle());
-      expect(lastFlush?.deleted).toHaveLength(2);
-      for (const name of lastFlush!.deleted) expect(stdout).toContain(name);
+      expect(lastFlush?.deleted).toEqual([]);
+      expect(harness.fleet('small').runners.size).toBe(2);
     },
   ],
   [
-    /^temporal workflow cancel /,
-    async () => {
+    /^temporal workflow update execute .*--name flush --input '\{"busy": true\}'/,
+    async (_, stdout) => {
+      const { lastFlush, stopping } = await harness.state(handle());
+      expect(lastFlush?.deleted).toHaveLength(2);
+      for (const name of lastFlush!.deleted) expect(stdout).toContain(name);
+      if (!stopping) return;
+      // During a stop, the busy flush leaves nothing to drain: the stop ends, no VM left.
       await eventually(
         async () => (await handle().describe()).status.name,
         (status) => status === 'CANCELLED',
         { what: 'the flavor cancelled' },
       );
       expect(harness.fleet('small').runners.size).toBe(0);
+    },
+  ],
+  [
+    /^temporal workflow cancel /,
+    async () => {
+      // Its two runners have just booted: the stop keeps them until their idleness is confirmed.
+      await stateUntil((s) => s.stopping === true && s.lastFlush !== undefined, 'the stop draining');
+      expect(harness.fleet('small').runners.size).toBe(2);
     },
   ],
 ];

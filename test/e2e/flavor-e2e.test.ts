@@ -7,8 +7,9 @@ import { buildActivities } from '../../worker/activities';
 import { startFlavor } from '../../contracts/start-flavor';
 import { stateQuery } from '../../contracts/definitions';
 import type { FlavorState } from '../../contracts/state';
-import { historyText } from '../support/history-text';
+import { historyText } from '../../bench/history-text';
 import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { WITHOUT_IDLE_CONFIRMATION } from '../support/idle-rule';
 import { eventually } from '../support/wait';
 
 /**
@@ -47,6 +48,7 @@ test('pressure 0 → 5 → 2 → 0 gives exactly those VM counts, busy runners u
   const { handle } = await startFlavor(env.client, {
     taskQueue,
     settings: {
+      ...WITHOUT_IDLE_CONFIRMATION,
       flavor,
       cleanupIntervalSeconds: 2,
       image: 'ubuntu-24.04',

@@ -9,6 +9,7 @@ import { flavorWorkflowId } from '../../contracts/flavor-workflow';
 import type { FlavorSettingsInput } from '../../contracts/settings';
 import type { FlavorState } from '../../contracts/state';
 import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { WITHOUT_IDLE_CONFIRMATION } from '../support/idle-rule';
 import { eventually } from '../support/wait';
 import { executeUpdateRetrying } from '../../client/update-retry';
 
@@ -27,6 +28,7 @@ const secret = 'webhook-secret-for-tests';
 const flavor = uniqueName('re');
 const label = `${flavor}-label`;
 const settings: FlavorSettingsInput = {
+  ...WITHOUT_IDLE_CONFIRMATION,
   flavor,
   mode: 'reactive',
   maxRunners: 3,

@@ -16,7 +16,7 @@ export function clientOf(
     auth: { kind: 'token', token: simulator.token },
     scope: { org: simulator.org },
     baseUrl: simulator.url,
-    log: { warn: (message) => warnings.push(message), error: (message) => warnings.push(message) },
+    log: { warn: (message) => warnings.push(message) },
     ...overrides,
   });
 }

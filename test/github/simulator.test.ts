@@ -39,6 +39,7 @@ describe('GitHub simulator', () => {
     // Exactly the labels asked for: GitHub adds no self-hosted, OS or architecture label to a JIT runner.
     expect(body.runner.labels).toEqual([{ id: expect.any(Number), name: 'gpu', type: 'custom' }]);
     expect(body.encoded_jit_config).toMatch(/^[A-Za-z0-9+/=]+$/);
+    expect(sim.issuedJitConfigs()).toContain(body.encoded_jit_config);
     expect((await generate({ name: 'sim-1', runner_group_id: 1, labels: ['gpu'] })).status).toBe(409);
     expect((await generate({ name: 'sim-2', runner_group_id: 99, labels: ['gpu'] })).status).toBe(404);
     expect((await generate({ name: 'sim-2', runner_group_id: 1 })).status).toBe(422);
@@ -145,6 +146,70 @@ describe('GitHub simulator', () => {
     test('an unknown installation is a 404', async () => {
       const jwt = signJwt(keys.privateKey, { iss: 77, iat: now(), exp: now() + 500 });
       expect((await exchange(jwt, 8)).status).toBe(404);
+    });
+  });
+
+  describe('a lagging busy flag (faults.busyLagMs)', () => {
+    const bootedRunner = async (name: string) => {
+      const created = await generate({ name, runner_group_id: 1, labels: ['lag'] });
+      const body = (await created.json()) as { runner: { id: number }; encoded_jit_config: string };
+      sim.bootRunner(body.encoded_jit_config);
+      return body.runner.id;
+    };
+    const listedBusy = async (name: string) => {
+      const list = (await (await api(`/orgs/acme/actions/runners?name=${name}`)).json()) as {
+        runners: { busy: boolean }[];
+      };
+      return list.runners[0]?.busy;
+    };
+
+    test('a runner that took a job reads idle for the lag, and a DELETE then succeeds and kills the job', async () => {
+      const put = await fetch(`${sim.url}/control/faults`, {
+        method: 'PUT',
+        body: JSON.stringify({ busyLagMs: 60_000 }),
+      });
+      expect(put.status).toBe(200);
+      const id = await bootedRunner('lag-1');
+      const job = sim.queueJob({ labels: ['lag'] });
+      // The truth (the simulator's own record) is busy; the API still says idle.
+      expect(sim.runners().find((r) => r.name === 'lag-1')?.busy).toBe(true);
+      expect(await listedBusy('lag-1')).toBe(false);
+      expect(((await (await api(`/orgs/acme/actions/runners/${id}`)).json()) as { busy: boolean }).busy).toBe(false);
+      expect((await api(`/orgs/acme/actions/runners/${id}`, { method: 'DELETE' })).status).toBe(204);
+      expect(sim.jobs().find((j) => j.id === job.id)).toMatchObject({ status: 'completed', conclusion: 'failure' });
+      const killed = (await (await fetch(`${sim.url}/control/killed-jobs`)).json()) as Record<string, unknown>[];
+      expect(killed.at(-1)).toMatchObject({
+        runnerName: 'lag-1',
+        jobId: job.id,
+        lagMs: 60_000,
+        cause: 'registration-deleted',
+        onlineAt: expect.any(Number),
+      });
+    });
+
+    test('once the lag has passed the flag shows busy and a DELETE is refused', async () => {
+      sim.faults.busyLagMs = 200;
+      const id = await bootedRunner('lag-2');
+      sim.assignJob('lag-2');
+      expect(await listedBusy('lag-2')).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(await listedBusy('lag-2')).toBe(true);
+      const before = sim.killedJobs().length;
+      expect((await api(`/orgs/acme/actions/runners/${id}`, { method: 'DELETE' })).status).toBe(422);
+      expect(sim.killedJobs()).toHaveLength(before);
+    });
+
+    test('without a lag (the default) the flag is on time; a busy runner losing its machine is a killed job', async () => {
+      await bootedRunner('lag-3');
+      sim.assignJob('lag-3');
+      expect(await listedBusy('lag-3')).toBe(true);
+      sim.loseRunner('lag-3');
+      expect(sim.killedJobs().at(-1)).toMatchObject({ runnerName: 'lag-3', lagMs: 0, cause: 'machine-lost' });
+      // An idle runner losing its machine kills nothing.
+      await bootedRunner('lag-4');
+      const before = sim.killedJobs().length;
+      sim.loseRunner('lag-4');
+      expect(sim.killedJobs()).toHaveLength(before);
     });
   });
 

@@ -12,7 +12,7 @@ import {
 import { startJobIntake, type JobIntake, type JobIntakeOptions } from '../../worker/intake';
 import { FLAVOR_WORKFLOW_TYPE, flavorWorkflowId } from '../../contracts/flavor-workflow';
 import type { FlavorSettingsInput } from '../../contracts/settings';
-import { historyText } from '../support/history-text';
+import { historyText } from '../../bench/history-text';
 import { connectTestEnv, uniqueName } from '../support/temporal';
 
 /**

@@ -166,3 +166,30 @@ test('faults can be driven over HTTP', async () => {
   const stats = await request(`${sim.baseUrl}/control/stats`);
   expect(await stats.body.json()).toMatchObject({ calls: { 'compute POST /servers': 1 }, faults: { error: 1 } });
 });
+
+describe('slow boots', () => {
+  const statusOf = (name: string) => sim.servers().find((server) => server.name === name)?.status;
+
+  test('setBootDelay lengthens BUILD for servers made from then on, in process and over /control', async () => {
+    const client = await setup();
+    sim.setBootDelay(5_000);
+    await client.createServer({ ...SPEC, name: 'slow-1' });
+    const put = (body: unknown) =>
+      request(`${sim.baseUrl}/control/boot-delay`, { method: 'PUT', body: JSON.stringify(body) });
+    expect((await put({ ms: 0 })).statusCode).toBe(204);
+    await client.createServer({ ...SPEC, name: 'slow-2' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Boots keep creation order: the second waits behind the first, which is still in BUILD.
+    expect([statusOf('slow-1'), statusOf('slow-2')]).toEqual(['BUILD', 'BUILD']);
+    expect((await put({ ms: -1 })).statusCode).toBe(400);
+    expect((await put({})).statusCode).toBe(400);
+  });
+
+  test('a short delay boots at once after it', async () => {
+    const client = await setup();
+    sim.setBootDelay(50);
+    await client.createServer({ ...SPEC, name: 'quick-1' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(statusOf('quick-1')).toBe('ACTIVE');
+  });
+});

@@ -168,3 +168,29 @@ describe('shutdown', () => {
     }
   });
 });
+
+describe('a planner host that goes down and comes back', () => {
+  test('goDown refuses connections and cuts open streams; comeBack serves the same flavors on the same port', async () => {
+    const planner = await start();
+    planner.setPressure('small', 3);
+    const stream = raws.open(api(planner.url, 'small', '?stream=true'), TOKEN);
+    await eventually(() => stream.lines.length >= 1, 'the first line');
+    await planner.goDown();
+    expect(await stream.ended).toBeDefined(); // cut, not ended cleanly
+    await expect(call(api(planner.url, 'small'), { token: TOKEN })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await planner.comeBack();
+    expect(await call(api(planner.url, 'small'), { token: TOKEN })).toMatchObject({ status: 200, text: '{"small":3}' });
+  });
+
+  test('dropStreams cuts every open stream and the planner stays up', async () => {
+    const planner = await start();
+    planner.setPressure('small', 1);
+    const first = raws.open(api(planner.url, 'small', '?stream=true'), TOKEN);
+    await eventually(() => first.lines.length >= 1, 'the first line');
+    planner.dropStreams();
+    expect(await first.ended).toBeDefined();
+    const second = raws.open(api(planner.url, 'small', '?stream=true'), TOKEN);
+    await eventually(() => second.lines.length >= 1, 'a new stream');
+    expect(planner.stats.connectionsOpened).toBe(2);
+  });
+});

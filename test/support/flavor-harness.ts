@@ -5,6 +5,7 @@ import { createActivities, type RunnerFleet } from '../../activities';
 import { pressureSignal, stateQuery } from '../../contracts/definitions';
 import type { FlavorReconcilerInput, FlavorWorkflow } from '../../contracts/flavor-workflow';
 import { startFlavor } from '../../contracts/start-flavor';
+import { WITHOUT_IDLE_CONFIRMATION } from './idle-rule';
 import type { FlavorState } from '../../contracts/state';
 import { FakeFleet } from './fake-fleet';
 import { FakeJobs } from './fake-jobs';
@@ -81,6 +82,14 @@ export class FlavorHarness {
     return fleet;
   }
 
+  /**
+   * A flavor's full settings as this harness gives them: the idle-confirmation rule off, since these
+   * tests tick seconds apart. Tests that apply new settings build them here too, or the rule comes back.
+   */
+  settings(flavor: string, settings: Omit<FlavorReconcilerInput['settings'], 'flavor'>) {
+    return { flavor, ...WITHOUT_IDLE_CONFIRMATION, ...settings };
+  }
+
   /** Starts a flavor workflow with a fresh flavor name; answers its handle and its fleet. */
   async startFlavor(
     settings: Omit<FlavorReconcilerInput['settings'], 'flavor'>,
@@ -89,7 +98,7 @@ export class FlavorHarness {
     const flavor = uniqueName('f');
     const { handle } = await startFlavor(this.env.client, {
       taskQueue: this.taskQueue,
-      settings: { flavor, ...settings },
+      settings: this.settings(flavor, settings),
       carried,
     });
     this.handles.push(handle);

@@ -8,6 +8,7 @@ import { sdkMetricsExporter } from '../../worker/metrics/sdk-exporter';
 import { createWorkerMetrics } from '../../worker/metrics/worker-metrics';
 import { startFlavor as startFlavorWorkflow } from '../../contracts/start-flavor';
 import { connectTestEnv, uniqueName } from '../support/temporal';
+import { WITHOUT_IDLE_CONFIRMATION } from '../support/idle-rule';
 import { sample } from '../support/prometheus-text';
 import { eventually } from '../support/wait';
 import { startInstrumentedWorker, type InstrumentedWorker } from './support/instrumented-worker';
@@ -59,7 +60,13 @@ async function startFlavor(flavor: string, pressure: number) {
   cloud.planner.setPressure(flavor, pressure);
   const { handle } = await startFlavorWorkflow(env.client, {
     taskQueue,
-    settings: { ...vm, flavor, cleanupIntervalSeconds: 1, labels: ['self-hosted', flavor] },
+    settings: {
+      ...WITHOUT_IDLE_CONFIRMATION,
+      ...vm,
+      flavor,
+      cleanupIntervalSeconds: 1,
+      labels: ['self-hosted', flavor],
+    },
   });
   return handle;
 }

@@ -15,13 +15,13 @@ describe('applySettings', () => {
     await harness.until(handle, (s) => s.currentRunners === 2);
     const { runId } = await handle.describe();
 
-    expect(await handle.executeUpdate(applySettingsUpdate, { args: [{ flavor, ...settings }] })).toEqual({
+    expect(await handle.executeUpdate(applySettingsUpdate, { args: [harness.settings(flavor, settings)] })).toEqual({
       changed: [],
     });
     expect((await handle.describe()).runId).toBe(runId);
 
     const changed = await handle.executeUpdate(applySettingsUpdate, {
-      args: [{ flavor, ...settings, minRunners: 4, image: 'noble' }],
+      args: [harness.settings(flavor, { ...settings, minRunners: 4, image: 'noble' })],
     });
     expect(changed).toEqual({ changed: ['image', 'minRunners'] });
     const state = await harness.until(handle, (s) => s.runs === 2 && s.currentRunners === 4);
@@ -53,7 +53,9 @@ describe('applySettings', () => {
     const { flavor, handle, fleet } = await harness.startFlavor({ ...noTicks, mode: 'static' });
     await harness.until(handle, (s) => s.lastCleanup !== undefined);
     harness.planner.set(flavor, 3);
-    await handle.executeUpdate(applySettingsUpdate, { args: [{ flavor, ...noTicks, mode: 'planner' }] });
+    await handle.executeUpdate(applySettingsUpdate, {
+      args: [harness.settings(flavor, { ...noTicks, mode: 'planner' })],
+    });
     await harness.until(handle, (s) => s.mode === 'planner' && s.currentRunners === 3);
     expect(fleet.runners.size).toBe(3);
   });

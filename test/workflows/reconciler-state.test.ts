@@ -25,14 +25,30 @@ describe('ReconcilerState', () => {
 
   test('numbering moves past every listed name, removed ones included', () => {
     const state = fresh();
-    state.recordFleet([{ name: 'small-3', state: 'idle' }], [{ name: 'small-9' }, { name: 'other-50' }]);
+    state.recordFleet([{ name: 'small-3', state: 'idle' }], [{ name: 'small-9' }, { name: 'other-50' }], at);
     expect(state.takeRunnerNames(2)).toEqual(['small-10', 'small-11']);
   });
 
   test('creation waits for the first list of a fresh start', () => {
     const state = new ReconcilerState(resolveSettings({ flavor: 'small', mode: 'static', minRunners: 2 }), undefined);
     expect(state.needsCreate()).toBe(0);
-    state.recordFleet([], []);
+    state.recordFleet([], [], at);
     expect(state.needsCreate()).toBe(2);
   });
+});
+
+test('an idle runner is removable once seen idle twice, far enough apart, and old enough', () => {
+  const settings = resolveSettings({ flavor: 'small', idleConfirmSeconds: 120, minRunnerAgeSeconds: 180 });
+  const state = new ReconcilerState(settings, undefined);
+  const idle = { name: 'small-1', state: 'idle' as const, createdAt: '2026-01-01T00:00:00.000Z' };
+  state.recordFleet([idle], [], '2026-01-01T00:05:00.000Z');
+  expect(state.confirmedIdle([idle])).toEqual([]);
+  state.recordFleet([idle], [], '2026-01-01T00:06:00.000Z');
+  expect(state.confirmedIdle([idle])).toEqual([]);
+  state.recordFleet([idle], [], '2026-01-01T00:07:00.000Z');
+  expect(state.confirmedIdle([idle])).toEqual([idle]);
+  // Seen busy once: the run of idle sightings starts again.
+  state.recordFleet([{ ...idle, state: 'busy' }], [], '2026-01-01T00:08:00.000Z');
+  state.recordFleet([idle], [], '2026-01-01T00:09:00.000Z');
+  expect(state.confirmedIdle([idle])).toEqual([]);
 });

@@ -4,20 +4,39 @@ import { compareVersions } from '../microversion';
 import { page } from '../paging';
 import { isoSeconds, type ServerRecord } from '../servers';
 import type { SimState } from '../state';
-import { serverDetail } from '../views';
+import { isUuidLike, validateCreateServer } from '../nova-validation';
+import { links, serverDetail } from '../views';
 import { errorReply, notFound, type Context, type Route } from '../wire';
 
-/** Nova's servers: list (newest first, paged), create (BUILD, then ACTIVE after the boot delay), show, delete. */
+/** Nova's default quota of metadata items per server. */
+const MAX_METADATA_ITEMS = 128;
 
+/**
+ * nova.utils.sanitize_hostname: the guest hostname Nova derives from a server name (Latin-1 only, spaces,
+ * underscores and dots to dashes, word characters kept, lower case, at most 63).
+ */
+function sanitizeHostname(name: string, id: string): string {
+  const truncate = (text: string) => text.slice(0, 63);
+  const latin1 = [...name].filter((char) => (char.codePointAt(0) ?? 0) <= 0xff).join('');
+  const hostname = truncate(latin1)
+    .replace(/[ _.]/g, '-')
+    .replace(/[^\p{L}\p{N}_.-]+/gu, '')
+    .toLowerCase()
+    .replace(/^[.-]+|[.-]+$/g, '');
+  return truncate(hostname) || `Server-${id}`;
+}
+
+/** Nova's servers: list (newest first, paged), create (BUILD, then ACTIVE after the boot delay), show, delete. */
 export function serverRoutes(state: SimState): Route[] {
   const { servers, flavors, networks, images } = state;
   const flavorOf = (id: string) => flavors.find((f) => f.id === id);
-  const detailOf = (record: ServerRecord, ctx: Context) =>
+  const detailOf = (record: ServerRecord, ctx: Context, view: 'show' | 'detail') =>
     serverDetail(
       record,
       ctx,
       flavorOf(record.flavorId),
       networks.find((n) => n.id === record.networkIds[0]),
+      view,
     );
 
   const listServers = (ctx: Context, detail: boolean): Reply => {
@@ -48,11 +67,10 @@ export function serverRoutes(state: SimState): Route[] {
     };
     const result = page(rows, ctx, path, positionOf, state.pageSizeMax);
     if ('status' in result) return result;
+    state.stats.serversListed += result.rows.length;
     const body: Record<string, unknown> = {
       servers: result.rows.map((s) =>
-        detail
-          ? detailOf(s, ctx)
-          : { id: s.id, name: s.name, links: [{ rel: 'self', href: `${ctx.endpoint}/servers/${s.id}` }] },
+        detail ? detailOf(s, ctx, 'detail') : { id: s.id, name: s.name, links: links(ctx, 'servers', s.id) },
       ),
     };
     if (result.links) body.servers_links = result.links;
@@ -64,70 +82,85 @@ export function serverRoutes(state: SimState): Route[] {
     return record && record.projectId === ctx.token?.project.id ? record : undefined;
   };
 
+  /**
+   * Nova's create: the body checked against the microversion's schema (nova-validation.ts), then what
+   * ServersController.create and the compute API check, each with Nova's message. Neutron's security
+   * groups and Nova's key pairs are not simulated: any name is taken.
+   */
   const createServer = (ctx: Context): Reply => {
     const bad = (message: string) => errorReply('compute', 400, message);
-    const spec = (ctx.body as { server?: Record<string, unknown> } | undefined)?.server;
-    if (!spec || typeof spec !== 'object') return bad('Invalid input for field/attribute server. Value: None.');
-    const name = spec.name;
-    if (typeof name !== 'string' || name.trim() === '' || name.length > 255) {
-      return bad('Invalid input for field/attribute name.');
+    const invalid = validateCreateServer(ctx.body, ctx.microversion);
+    if (invalid) return bad(invalid);
+    const spec = (ctx.body as { server: Record<string, unknown> }).server;
+    const at = (version: string) => compareVersions(ctx.microversion, version) >= 0;
+    const name = (spec.name as string).trim();
+    if (Number(spec.min_count ?? 1) > 1 || Number(spec.max_count ?? 1) > 1) {
+      return bad('The simulator makes one server per request: min_count and max_count above 1 are not simulated.');
     }
+    if (!spec.imageRef) return bad('Missing imageRef attribute');
     const image = images.find((i) => i.id === spec.imageRef);
-    if (!image) return bad(`Image ${String(spec.imageRef)} could not be found.`);
+    if (!image) return bad('Can not find requested image');
     if (image.status !== 'active') return bad(`Image ${image.id} is not active.`);
-    if (!flavorOf(String(spec.flavorRef))) return bad(`Flavor ${String(spec.flavorRef)} could not be found.`);
+    // get_id_from_href: a flavor may be given by its link.
+    const flavorId = String(spec.flavorRef).split('/').pop() ?? '';
+    if (!flavorOf(flavorId)) return bad(`Flavor ${flavorId} could not be found.`);
     const requested = spec.networks;
     let networkIds: string[] = [];
     if (Array.isArray(requested)) {
-      networkIds = requested.map((n) => String((n as { uuid?: unknown })?.uuid));
-      const unknown = networkIds.find((id) => !networks.some((n) => n.id === id));
-      if (unknown) return bad(`Network ${unknown} could not be found.`);
-    } else if (compareVersions(ctx.microversion, '2.37') >= 0 && requested !== 'auto' && requested !== 'none') {
-      return bad("Invalid input for field/attribute networks. Value: None. None is not of type 'array', 'string'");
-    }
-    const metadata = spec.metadata ?? {};
-    if (typeof metadata !== 'object' || Array.isArray(metadata))
-      return bad('Invalid input for field/attribute metadata.');
-    for (const [key, value] of Object.entries(metadata)) {
-      if (!key || key.length > 255 || typeof value !== 'string' || value.length > 255) {
-        return bad(`Invalid input for field/attribute metadata. Value: ${key}.`);
+      for (const item of requested as { uuid?: string; port?: string | null }[]) {
+        if (item.port) return bad(`Port id ${item.port} could not be found.`);
+        if (item.uuid === undefined) return bad("Bad network format: missing 'uuid'");
+        if (!isUuidLike(item.uuid))
+          return bad(`Bad networks format: network uuid is not in proper format (${item.uuid})`);
+        if (!networks.some((n) => n.id === item.uuid)) return bad(`Network ${item.uuid} could not be found.`);
+        networkIds.push(item.uuid);
       }
+    } else if (requested === undefined || requested === 'auto') {
+      // Nova picks the project's one network; with several it refuses (NetworkAmbiguous, 409).
+      if (networks.length > 1)
+        return errorReply('compute', 409, 'Multiple possible networks found, use a Network ID to be more specific.');
+      networkIds = networks.map((n) => n.id);
     }
-    let userData: string | undefined;
-    if (spec.user_data !== undefined) {
-      const text = spec.user_data;
-      if (typeof text !== 'string' || text.length > 65535 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4) {
-        return bad('User data needs to be valid base 64.');
-      }
-      userData = Buffer.from(text, 'base64').toString('utf8');
+    const metadata = (spec.metadata ?? {}) as Record<string, string>;
+    if (Object.keys(metadata).length > MAX_METADATA_ITEMS) {
+      return errorReply('compute', 403, `Maximum number of metadata items exceeds ${MAX_METADATA_ITEMS}`);
     }
-    const groups = Array.isArray(spec.security_groups) ? spec.security_groups : [{ name: 'default' }];
+    const userData =
+      spec.user_data === undefined ? undefined : Buffer.from(spec.user_data as string, 'base64').toString('utf8');
+    const groups = (spec.security_groups as { name?: string }[] | undefined) ?? [{ name: 'default' }];
     const now = Date.now();
+    const id = randomUUID();
     const record = servers.add({
-      id: randomUUID(),
+      id,
       name,
       status: 'BUILD',
-      metadata: { ...(metadata as Record<string, string>) },
+      metadata: { ...metadata },
       userData,
       imageId: image.id,
-      flavorId: String(spec.flavorRef),
+      flavorId,
       networkIds,
-      keyName: typeof spec.key_name === 'string' ? spec.key_name : undefined,
-      securityGroups: groups.map((g) => String((g as { name?: unknown })?.name)),
+      keyName: spec.key_name as string | undefined,
+      // Nova keeps each named group once.
+      securityGroups: [...new Set(groups.map((g) => g.name).filter((g): g is string => Boolean(g)))],
       created: isoSeconds(now),
       updated: isoSeconds(now),
       projectId: ctx.token?.project.id ?? '',
+      userId: ctx.token?.user.id ?? '',
+      description: at('2.19') ? ((spec.description as string | null | undefined) ?? null) : name,
+      tags: at('2.52') ? ((spec.tags as string[] | undefined) ?? []) : [],
+      requestedZone: (spec.availability_zone as string | undefined) ?? null,
+      hostname: (at('2.90') && (spec.hostname as string | undefined)) || sanitizeHostname(name, id),
     });
-    const self = `${ctx.endpoint}/servers/${record.id}`;
     return {
       status: 202,
-      headers: { Location: self },
+      headers: { Location: `${ctx.endpoint}/servers/${record.id}` },
       body: {
         server: {
           id: record.id,
-          links: [{ rel: 'self', href: self }],
+          links: links(ctx, 'servers', record.id),
           'OS-DCF:diskConfig': 'MANUAL',
-          security_groups: record.securityGroups.map((g) => ({ name: g })),
+          // As the request named them (or the default group), not as stored.
+          security_groups: groups,
           adminPass: randomBytes(9).toString('base64url'),
         },
       },
@@ -158,7 +191,7 @@ export function serverRoutes(state: SimState): Route[] {
       route: '/servers/{id}',
       handle: (ctx) => {
         const record = ownServer(ctx);
-        return record ? { status: 200, body: { server: detailOf(record, ctx) } } : missing(ctx);
+        return record ? { status: 200, body: { server: detailOf(record, ctx, 'show') } } : missing(ctx);
       },
     },
     {

@@ -6,6 +6,7 @@ import { stateQuery } from '../../../contracts/definitions';
 import type { FlavorSettingsInput } from '../../../contracts/settings';
 import type { FlavorState } from '../../../contracts/state';
 import { uniqueName } from '../../support/temporal';
+import { WITHOUT_IDLE_CONFIRMATION } from '../../support/idle-rule';
 import { eventually } from '../../support/wait';
 
 /** A chaos flavor: its workflow on the simulators' image, flavor and network, and what the cloud holds of it. */
@@ -16,6 +17,7 @@ export const VM_SETTINGS = {
   openstackFlavor: 'm1.small',
   network: 'runners-net',
   labels: ['self-hosted', 'chaos'],
+  ...WITHOUT_IDLE_CONFIRMATION,
 };
 
 export type FlavorHandle = WorkflowHandle<FlavorWorkflow>;
