@@ -106,7 +106,14 @@ test('a flavor stopped and drained leaves no gauge behind, and keeps its counter
   // Static mode: no stream to end under the stopping workflow.
   const { handle } = await startFlavorWorkflow(env.client, {
     taskQueue,
-    settings: { ...vm, flavor: s, mode: 'static', minRunners: 1, cleanupIntervalSeconds: 1 },
+    settings: {
+      ...WITHOUT_IDLE_CONFIRMATION,
+      ...vm,
+      flavor: s,
+      mode: 'static',
+      minRunners: 1,
+      cleanupIntervalSeconds: 1,
+    },
   });
   await until('its runner online', (t) => sample(t, `idle_runners_count${is}`) === 1);
   expect(sample(await scrape(), `expected_runners_count${is}`)).toBe(1);
