@@ -1,6 +1,7 @@
 import type { CreateRunnersResult, RunnerSpec } from '../../contracts/activities';
 import { runnerLabels } from '../../policy/runner-labels';
 import { errorMessage, mapConcurrent } from './concurrency';
+import { markCreate } from '../trace';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';
 import { renderUserData } from './user-data';
@@ -54,13 +55,16 @@ async function createOne(
     if (stale && (await registry.deleteRunner(stale.id)) === 'busy') return { name, created: true };
     registration = await register();
   }
+  markCreate('registered');
+  const userData = renderUserData(registration.encodedJitConfig, options.boot);
+  markCreate('user-data-rendered');
   try {
     await compute.createServer({
       name,
       image: spec.image,
       flavor: spec.openstackFlavor,
       network: spec.network,
-      userData: renderUserData(registration.encodedJitConfig, options.boot),
+      userData,
       metadata: ownershipMetadata(options.managerId, spec.flavor),
       securityGroups: options.securityGroups,
       keyName: options.keyName,
