@@ -6,6 +6,8 @@ import { startBenchDevServer } from './dev-server';
 import { startWorkerChild, type WorkerChild } from './worker-child';
 
 export const TASK_QUEUE = 'bench';
+/** The worker's managerId: the ownership metadata of the VMs it makes. */
+export const MANAGER_ID = 'runner-autoscaler';
 
 export interface BenchEnvironment {
   cloud: SimulatedCloud;
@@ -38,7 +40,7 @@ export async function startEnvironment(
     const client = new Client({ connection, namespace: 'default' });
     const workerStartedAt = Date.now();
     const worker = await startWorkerChild(
-      cloud.workerConfig({ address: server.address, namespace: 'default', taskQueue: TASK_QUEUE }),
+      cloud.workerConfig({ address: server.address, namespace: 'default', taskQueue: TASK_QUEUE }, MANAGER_ID),
     );
     stops.push(() => worker.stop());
     return { cloud, client, worker, workerStartedAt, close };

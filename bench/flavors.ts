@@ -52,10 +52,15 @@ export async function startFlavors(
 }
 
 /**
- * Waits until every flavor has its stream up, has taken pressure 0 and finished its first cleanup tick,
- * so that a measured change never waits behind start-up work.
+ * Waits until every flavor has its stream up, has taken `pressure` (0 unless told) and finished its
+ * first cleanup tick, so that a measured change never waits behind start-up work.
  */
-export async function waitUntilSettled(client: Client, flavors: string[], timeoutMs: number): Promise<void> {
+export async function waitUntilSettled(
+  client: Client,
+  flavors: string[],
+  timeoutMs: number,
+  pressure = 0,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let pending = flavors;
   while (pending.length > 0) {
@@ -65,18 +70,18 @@ export async function waitUntilSettled(client: Client, flavors: string[], timeou
         .query(stateQuery)
         .catch(() => undefined),
     );
-    pending = pending.filter((_, i) => !settled(states[i]));
+    pending = pending.filter((_, i) => !settled(states[i], pressure));
     if (pending.length === 0) return;
     if (Date.now() > deadline) throw new Error(`${pending.length} flavor(s) not settled, e.g. ${pending[0]}`);
     await sleep(POLL_MS);
   }
 }
 
-function settled(state: FlavorState | undefined): boolean {
+function settled(state: FlavorState | undefined, pressure: number): boolean {
   return (
     state !== undefined &&
     state.stream?.connected === true &&
-    state.lastPressure === 0 &&
+    state.lastPressure === pressure &&
     state.totals.cleanupTicks >= 1 &&
     state.operation === undefined
   );

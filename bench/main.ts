@@ -5,6 +5,7 @@
  */
 import { burstBenchmark } from './benchmarks/burst';
 import { economyBenchmark } from './benchmarks/economy';
+import { economyScaleBenchmark } from './benchmarks/economy-scale';
 import { latencyBenchmark } from './benchmarks/latency';
 import { scaleBenchmark } from './benchmarks/scale';
 import { updateBenchmarksMd } from './markdown';
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
   burst: burstBenchmark,
   scale: scaleBenchmark,
   economy: economyBenchmark,
+  'economy-scale': economyScaleBenchmark,
 };
 const ORDER = Object.keys(BENCHMARKS);
 

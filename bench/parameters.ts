@@ -8,16 +8,25 @@ function positive(name: string, fallback: number): number {
   return value;
 }
 
+/** A comma-separated list of positive integers, e.g. flavor counts. */
+function counts(name: string, fallback: string): number[] {
+  return (process.env[name] ?? fallback).split(',').map((text) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}: not a positive integer: ${text}`);
+    return value;
+  });
+}
+
 export const parameters = {
   /** Pressure changes per latency measurement (BENCH_CHANGES, default 500). */
   changes: () => Math.round(positive('BENCH_CHANGES', 500)),
   /** Flavor counts of the scale benchmark (BENCH_SCALE, default 100,500,1000). */
-  scale: () =>
-    (process.env.BENCH_SCALE ?? '100,500,1000').split(',').map((text) => {
-      const value = Number(text);
-      if (!Number.isInteger(value) || value <= 0) throw new Error(`BENCH_SCALE: not a flavor count: ${text}`);
-      return value;
-    }),
+  scale: () => counts('BENCH_SCALE', '100,500,1000'),
+  /** Flavor counts of the economy-scale benchmark (BENCH_ECONOMY_SCALE, default 10,100,1000). */
+  economyScale: () => counts('BENCH_ECONOMY_SCALE', '10,100,1000'),
+  /** Its cleanup interval (BENCH_ECONOMY_SCALE_INTERVAL, default 60 s) and intervals measured (default 3). */
+  economyScaleIntervalSeconds: () => positive('BENCH_ECONOMY_SCALE_INTERVAL', 60),
+  economyScaleIntervals: () => Math.round(positive('BENCH_ECONOMY_SCALE_INTERVALS', 3)),
   /** The burst's pressure (BENCH_BURST, default 200). */
   burst: () => Math.round(positive('BENCH_BURST', 200)),
   /** Length of the economy's steady state (BENCH_ECONOMY_SECONDS, default 600). */

@@ -10,6 +10,7 @@ export const statusHeaders = [
   'stream',
   'queue',
   'last cleanup',
+  'schedule',
 ];
 
 const none = '-';
@@ -26,6 +27,7 @@ export function statusRow(state: FlavorState): string[] {
     describeStream(state),
     describeQueue(state),
     describeCleanup(state),
+    describeSchedule(state),
   ];
 }
 
@@ -38,10 +40,22 @@ function describeStream({ stream, outage }: FlavorState): string {
   return `${down}, fallback to ${outage.desiredAfterGrace ?? none} in ${outage.graceLeftSeconds}s`;
 }
 
+/** An ISO time as the table shows it: `2025-03-01 10:20:30Z`. */
+const shownTime = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+
 function describeCleanup({ lastCleanup }: FlavorState): string {
   if (!lastCleanup) return none;
-  const at = lastCleanup.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const at = shownTime(lastCleanup.at);
   return lastCleanup.error ? `${at} error: ${lastCleanup.error}` : at;
+}
+
+/** The windows in force and the limits they make (a cap only when there is one), then the next change. */
+function describeSchedule({ schedule }: FlavorState): string {
+  if (!schedule) return none;
+  const { inForce, minRunners, maxRunners, nextChangeAt } = schedule;
+  const limits = maxRunners > 0 ? `min ${minRunners}, max ${maxRunners}` : `min ${minRunners}`;
+  const now = inForce.length > 0 ? `${inForce.map((window) => window.name).join(', ')}: ${limits}` : 'no window';
+  return `${now}; ${nextChangeAt ? `next change ${shownTime(nextChangeAt)}` : 'no change ahead'}`;
 }
 
 function describeQueue({ queue }: FlavorState): string {

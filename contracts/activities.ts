@@ -71,6 +71,11 @@ export interface CleanupRunnersRequest {
   spec: RunnerSpec;
   /** A runner still offline this long after its VM was created is removed. */
   bootTimeoutSeconds: number;
+  /**
+   * How old a GitHub runner list this call accepts: the worker shares one list of the scope between its
+   * flavors. A tick accepts one of its cleanup interval; absent (a flush), a list begun after the call.
+   */
+  runnerListMaxAgeSeconds?: number;
 }
 
 /** Why a cleanup tick removed a runner (policy/cleanup.ts decides). */
@@ -90,6 +95,11 @@ export interface CleanupRunnersResult {
   runners: RunnerInfo[];
   /** Removals that failed this tick (the runner stays in `runners`; the next tick tries again). */
   failed?: RunnerFailure[];
+  /**
+   * When the GitHub runner list that judged them began (ISO 8601): the worker's shared list may be older
+   * than the call, and an idle sighting dates from the list, not from the tick.
+   */
+  listedAt?: string;
 }
 
 export interface DeleteIdleRunnersRequest {
@@ -176,7 +186,10 @@ export interface RunnerActivities {
    */
   streamPressure(request: PressureStreamRequest): Promise<PressureStreamEnd>;
   createRunners(request: CreateRunnersRequest): Promise<CreateRunnersResult>;
-  /** Removes stale runners and returns the survivors: one VM list and one GitHub list per call. */
+  /**
+   * Removes stale runners and returns the survivors: one VM list of the flavor's own, and the worker's
+   * shared GitHub list (see CleanupRunnersRequest.runnerListMaxAgeSeconds).
+   */
   cleanupRunners(request: CleanupRunnersRequest): Promise<CleanupRunnersResult>;
   /** Soft delete: GitHub registration first, the VM only after it; busy runners are never touched. */
   deleteIdleRunners(request: DeleteIdleRunnersRequest): Promise<DeleteIdleRunnersResult>;

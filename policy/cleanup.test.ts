@@ -1,4 +1,11 @@
-import { joinFleet, planCleanup, runnerState, type RegisteredRunner, type VmServer } from './cleanup';
+import {
+  joinFleet,
+  LIST_CLOCK_MARGIN_MS,
+  planCleanup,
+  runnerState,
+  type RegisteredRunner,
+  type VmServer,
+} from './cleanup';
 
 const now = Date.parse('2026-06-01T12:00:00Z');
 const minutesAgo = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
@@ -89,6 +96,74 @@ describe('planCleanup', () => {
         githubRunnerId: 3050,
         createdAt: minutesAgo(3),
       },
+    ]);
+  });
+});
+
+describe('a runner list older than the VMs it is joined with', () => {
+  // The list began 10 minutes ago; the boot timeout is 20 minutes.
+  const listedAt = now - 10 * 60_000;
+  const judge = (vms: VmServer[], registrations: RegisteredRunner[]) => {
+    const plan = planCleanup(joinFleet(vms, registrations, listedAt), listedAt, 20 * 60);
+    return {
+      removed: plan.remove.map(({ runner, detail }) => `${runner.vm?.id ?? runner.name}:${detail}`),
+      survivors: plan.survivors.map(({ vmId, name, state }) => `${vmId ?? name}:${state}`),
+    };
+  };
+
+  test.each([
+    ['a VM made after the list began, not in it: kept, booting', [vm('r-1', 'ACTIVE', 2)], [], [], ['vm-r-1:booting']],
+    ['even in ERROR: kept, not judged by the list', [vm('r-1', 'ERROR', 2)], [], [], ['vm-r-1:error']],
+    [
+      'made within the clock margin before the list: not judged either',
+      [vm('r-1', 'SHUTOFF', 10 + LIST_CLOCK_MARGIN_MS / 60_000 - 0.5)],
+      [],
+      [],
+      ['vm-r-1:booting'],
+    ],
+    [
+      'made well before the list began and missing from it: finished, removed',
+      [vm('r-1', 'SHUTOFF', 10 + LIST_CLOCK_MARGIN_MS / 60_000 + 1)],
+      [],
+      ['vm-r-1:VM without registration'],
+      [],
+    ],
+    [
+      'in the list: judged as usual',
+      [vm('r-1', 'ACTIVE', 2), vm('r-2', 'ERROR', 2)],
+      [registration('r-1', 'online'), registration('r-2', 'offline')],
+      ['vm-r-2:VM in ERROR'],
+      ['vm-r-1:idle'],
+    ],
+    [
+      'stuck means offline past the boot timeout when the list was taken, not now',
+      [vm('r-1', 'ACTIVE', 25), vm('r-2', 'ACTIVE', 35)],
+      [registration('r-1', 'offline'), registration('r-2', 'offline')],
+      ['vm-r-2:not online 1200 s after boot'],
+      ['vm-r-1:booting'],
+    ],
+    [
+      'a twin newer than the list is left, whether its runner is busy cannot be told',
+      [vm('r-1', 'ACTIVE', 1), { ...vm('r-1', 'ACTIVE', 30), id: 'vm-r-1-older' }],
+      [],
+      ['vm-r-1-older:VM without registration'],
+      [],
+    ],
+    [
+      'a VM without a created time is judged, as before lists were shared',
+      [{ ...vm('r-1', 'SHUTOFF', 0), created: '' }],
+      [],
+      ['vm-r-1:VM without registration'],
+      [],
+    ],
+  ])('%s', (_name, vms, registrations, removed, survivors) => {
+    expect(judge(vms, registrations)).toEqual({ removed, survivors });
+  });
+
+  test('without the time of the list, every VM is judged (a list begun after the call)', () => {
+    const plan = planCleanup(joinFleet([vm('r-1', 'ACTIVE', 2)], []), now, 20 * 60);
+    expect(plan.remove.map(({ runner, detail }) => `${runner.name}:${detail}`)).toEqual([
+      'r-1:VM without registration',
     ]);
   });
 });

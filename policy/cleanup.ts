@@ -32,15 +32,36 @@ export interface JoinedRunner {
    * the name's registration (shown here too) is busy.
    */
   duplicate?: true;
+  /**
+   * A VM without a registration in a runner list that began before the VM was made: that list cannot
+   * tell whether the runner is registered, so it does not judge the VM (see `joinFleet`).
+   */
+  newerThanList?: true;
 }
+
+/**
+ * How far Nova's clock may run behind the worker's before a VM made after a runner list began looks
+ * older than it: Nova's created times have whole seconds, and clocks of different hosts drift. A VM
+ * made this long before the list is still not judged by it; it waits one more tick, no more.
+ */
+export const LIST_CLOCK_MARGIN_MS = 60_000;
 
 /**
  * Pairs VMs and registrations by name; both lists are already this flavor's own. Nova allows twins of
  * one name: the oldest is the runner, any younger one is marked a duplicate so that it cannot leak.
  * Nova's created time has whole seconds, and twins are usually made within one: ties keep the reverse
  * of the list's newest-first order.
+ *
+ * `registrationsListedAt` is when the registration list began (ms; a shared list may be older than the
+ * VM list). A just-in-time runner is registered before its VM is made, so a VM made before the list
+ * began and missing from it has no registration; a VM made after it may well have one the list could
+ * not see. Such a VM is marked `newerThanList` and is not judged by this list.
  */
-export function joinFleet(vms: VmServer[], registrations: RegisteredRunner[]): JoinedRunner[] {
+export function joinFleet(
+  vms: VmServer[],
+  registrations: RegisteredRunner[],
+  registrationsListedAt?: number,
+): JoinedRunner[] {
   const byName = new Map<string, JoinedRunner>();
   const duplicates: JoinedRunner[] = [];
   for (const vm of [...vms].reverse().sort((a, b) => a.created.localeCompare(b.created))) {
@@ -53,7 +74,18 @@ export function joinFleet(vms: VmServer[], registrations: RegisteredRunner[]): J
     byName.set(registration.name, joined);
   }
   for (const duplicate of duplicates) duplicate.registration = byName.get(duplicate.name)?.registration;
-  return [...byName.values(), ...duplicates].sort((a, b) => a.name.localeCompare(b.name));
+  const joined = [...byName.values(), ...duplicates].sort((a, b) => a.name.localeCompare(b.name));
+  if (registrationsListedAt === undefined) return joined;
+  for (const runner of joined) {
+    if (runner.vm && !runner.registration && madeAfter(runner.vm, registrationsListedAt)) runner.newerThanList = true;
+  }
+  return joined;
+}
+
+/** A VM without a created time (no real Nova answers so) is judged as before: as an old one. */
+function madeAfter(vm: VmServer, listedAt: number): boolean {
+  const created = Date.parse(vm.created);
+  return Number.isFinite(created) && created >= listedAt - LIST_CLOCK_MARGIN_MS;
 }
 
 /** The state a runner is in; `bootDeadlinePassed` tells whether its VM is older than the boot timeout. */
@@ -82,7 +114,11 @@ export interface CleanupPlan {
  * Which runners a cleanup tick removes. A busy runner is never removed, whatever else is wrong with
  * it: its job finishes first. Everything else goes when it is dangling (registration without VM),
  * finished (VM without registration: a just-in-time runner deregisters after its one job), broken
- * (VM in ERROR) or stuck (still not online after the boot timeout).
+ * (VM in ERROR) or stuck (still not online after the boot timeout). A VM newer than the runner list
+ * is kept and counted, as booting: nothing is known of its registration yet.
+ *
+ * `nowMs` is when the registrations were listed: a runner is stuck if it was still offline then, past
+ * its boot timeout then.
  */
 export function planCleanup(joined: JoinedRunner[], nowMs: number, bootTimeoutSeconds: number): CleanupPlan {
   const plan: CleanupPlan = { remove: [], survivors: [] };
@@ -90,8 +126,9 @@ export function planCleanup(joined: JoinedRunner[], nowMs: number, bootTimeoutSe
     const created = runner.vm ? Date.parse(runner.vm.created) : Number.NaN;
     const bootDeadlinePassed = Number.isFinite(created) && nowMs - created > bootTimeoutSeconds * 1000;
     const state = runnerState(runner, bootDeadlinePassed);
-    // Which twin hosts a busy runner cannot be told: leave both until its job is done.
-    if (runner.duplicate && state === 'busy') continue;
+    // Which twin hosts a busy runner cannot be told: leave both until its job is done; nor whether the
+    // runner is busy, when the twin is newer than the list.
+    if (runner.duplicate && (state === 'busy' || runner.newerThanList)) continue;
     const removal = removalOf(runner, state, bootTimeoutSeconds);
     if (removal) plan.remove.push({ runner, ...removal });
     else plan.survivors.push(runnerInfo(runner, state));
@@ -105,7 +142,7 @@ function removalOf(
   bootTimeoutSeconds: number,
 ): { reason: RemovalReason; detail: string } | undefined {
   if (runner.duplicate) return { reason: 'duplicate_vm', detail: 'duplicate VM' };
-  if (state === 'busy') return undefined;
+  if (state === 'busy' || runner.newerThanList) return undefined;
   if (!runner.vm) return { reason: 'registration_without_vm', detail: 'registration without VM' };
   if (!runner.registration) return { reason: 'vm_without_registration', detail: 'VM without registration' };
   if (state === 'error') return { reason: 'vm_error', detail: 'VM in ERROR' };

@@ -64,7 +64,10 @@ function configuredApp(path: string): App {
         // The webhook source exists whenever the intake does (workerSecrets): the secret is read at each delivery.
         const { webhook } = secrets;
         const secret = webhook ? () => webhook.read().value : config.intake.secret;
-        intake = await startJobIntake({ ...config.intake, secret, client: running.client, taskQueue, log: logger });
+        const jobWait = endpoint?.metrics.jobWait;
+        const observeJobWait = jobWait && ((flavor: string, seconds: number) => jobWait.observe({ flavor }, seconds));
+        const client = running.client;
+        intake = await startJobIntake({ ...config.intake, secret, client, taskQueue, log: logger, observeJobWait });
       }
       const ready = { taskQueue, namespace, planner: Boolean(config.planner), metrics: endpoint?.url };
       logger.info('worker ready', { ...ready, intake: intake?.url });

@@ -21,7 +21,9 @@ export async function cleanupTick(run: FlavorRun): Promise<void> {
   const { settings, state } = run;
   state.recordOperation('cleanup');
   try {
-    const { removed, runners, failed = [] } = await cleanupAndRecount(run);
+    // A tick accepts the worker's shared runner list up to one interval old: one list of the GitHub scope
+    // per interval and worker, whatever the number of flavors.
+    const { removed, runners, failed = [] } = await cleanupAndRecount(run, settings.cleanupIntervalSeconds);
     const step = settings.mode === 'reactive' ? await reconcileConsumers(run, runners) : await converge(run, runners);
     const failures = [...failed, ...(step.failed ?? [])];
     const report = { at: now(), removed, ...step, failed: failures.length > 0 ? failures : undefined };
@@ -36,10 +38,15 @@ export async function cleanupTick(run: FlavorRun): Promise<void> {
   }
 }
 
-/** One cleanup pass (stale runners removed) and the count set from its fresh list. */
-export async function cleanupAndRecount({ settings, state }: FlavorRun) {
-  const result = await cleanupRunners({ spec: settings, bootTimeoutSeconds: settings.bootTimeoutSeconds });
-  state.recordFleet(result.runners, result.removed, now());
+/**
+ * One cleanup pass (stale runners removed) and the count set from its list: the flavor's own VM list and
+ * a GitHub runner list at most `runnerListMaxAgeSeconds` old (absent: begun after the call).
+ */
+export async function cleanupAndRecount({ settings, state }: FlavorRun, runnerListMaxAgeSeconds?: number) {
+  const { bootTimeoutSeconds } = settings;
+  const result = await cleanupRunners({ spec: settings, bootTimeoutSeconds, runnerListMaxAgeSeconds });
+  // Idle sightings date from the GitHub list that saw them (older results carry none: the tick's time).
+  state.recordFleet(result.runners, result.removed, result.listedAt ?? now());
   runnersBooted(settings.flavor, state.recordBoots(result.runners, now()));
   return result;
 }

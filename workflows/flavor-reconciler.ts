@@ -1,7 +1,7 @@
 /**
  * The story of one flavor. A pressure-stream activity feeds the planner's desired count in by signal
  * (or, in reactive mode, job consumers serve a queue of jobs); a durable timer drives the cleanup
- * ticks; one main loop performs every create, cleanup, flush and delete in turn, so two operations on
+ * ticks, another the schedule windows; one main loop performs every create, cleanup, flush and delete in turn, so two operations on
  * one flavor never overlap, with no lock anywhere. After enough history, or with new settings, the run
  * continues as new with its state carried over.
  */
@@ -21,10 +21,11 @@ import { ConsumerPool } from './consumers';
 import { createForJobs, createStep, runnerRequester } from './create-step';
 import { drain } from './drain';
 import type { FlavorRun } from './flavor-run';
-import { flavorGauges } from './flavor-metrics';
+import { flavorEnded, flavorGauges } from './flavor-metrics';
 import { flushStep } from './flush-step';
 import { registerHandlers } from './handlers';
 import { ReconcilerState } from './reconciler-state';
+import { followSchedules } from './schedule-follower';
 import { settingsOrFail } from './settings-guard';
 import { followPressureStream } from './stream-follower';
 
@@ -44,11 +45,13 @@ export const flavorReconciler: FlavorWorkflow = async function flavorReconciler(
   // Handlers first, so that no signal, query or update of the first task is missed.
   registerHandlers(run);
 
-  // The loops beside the main loop: job consumers (reactive), the pressure stream (planner), the timer.
+  // The loops beside the main loop: job consumers (reactive), the pressure stream (planner), the timer,
+  // and the schedule follower (only with schedules: runs without them issue the commands they always did).
   if (settings.mode === 'reactive') consumers.start(state.carriedConsumers());
   const stream = new CancellationScope();
   if (settings.mode === 'planner') void stream.run(() => followPressureStream(run)).catch(ignoreCancellation);
   void followCleanupTimer(run).catch(ignoreCancellation);
+  if (settings.schedules.length > 0) void followSchedules(run).catch(ignoreCancellation);
 
   // The main loop: one step at a time, flushes first, then consumers' runners, creates, cleanup ticks.
   const nextRunDue = () => continueAsNewDue(settings) || state.pendingSettings() !== undefined;
@@ -70,6 +73,7 @@ export const flavorReconciler: FlavorWorkflow = async function flavorReconciler(
       // A flush served by the drain's last step answers its caller before the run ends.
       await condition(allHandlersFinished);
     });
+    flavorEnded(settings.flavor);
     throw err;
   }
 

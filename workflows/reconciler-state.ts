@@ -13,12 +13,14 @@ import type {
   FlushReport,
   FlushRequest,
   PlannerOutage,
+  ScheduleStatus,
 } from '../contracts/state';
 import { runnerName, runnerSeq } from '../contracts/runner-names';
 import { planCreate } from '../policy/converge';
 import { desiredRunners } from '../policy/desired';
 import { confirmedIdle, recordIdleSightings } from '../policy/idle-confirmation';
 import { bootsSeen, settleRise, trackRise } from '../policy/latency';
+import { scheduleAt } from '../policy/schedules';
 import { emptyJobQueue, JobQueue } from './job-queue';
 
 export type Operation = NonNullable<FlavorState['operation']>;
@@ -54,6 +56,8 @@ export class ReconcilerState {
   /** Runner names consumers asked the main loop to create, and the answers (reactive mode). */
   private runnerRequests: string[] = [];
   private readonly runnerResults = new Map<string, boolean>();
+  /** The schedules at the schedule follower's last look, when the flavor has any (not carried: looked at anew). */
+  private schedule?: ScheduleStatus;
   /** Reactive mode's durable queue; it keeps its own data (workflows/job-queue.ts). */
   readonly jobQueue: JobQueue;
 
@@ -85,7 +89,8 @@ export class ReconcilerState {
   /** Undefined while nothing decides it yet: planner mode before the first pressure or failure. */
   desired(): number | undefined {
     const { lastPressure, fallbackActive, fallbackRunners } = this.carried;
-    return desiredRunners({ settings: this.settings, lastPressure, fallbackActive, fallbackRunners });
+    const limits = this.schedule;
+    return desiredRunners({ settings: this.settings, limits, lastPressure, fallbackActive, fallbackRunners });
   }
 
   /**
@@ -306,6 +311,14 @@ export class ReconcilerState {
     this.flushesDone += served;
   }
 
+  // Schedules.
+
+  /** The schedule follower looked at the schedules at workflow time `at`: their limits apply from now. */
+  recordScheduleAt(at: number): ScheduleStatus {
+    this.schedule = scheduleAt(this.settings, at);
+    return this.schedule;
+  }
+
   // The pressure stream.
 
   /** A new connection attempt; answers its id. */
@@ -419,6 +432,7 @@ export class ReconcilerState {
       maxRunners: settings.maxRunners,
       stream: settings.mode === 'planner' ? { ...carried.stream } : undefined,
       outage: this.outageStatus(),
+      schedule: this.schedule,
       queue: settings.mode === 'reactive' ? this.queueStatus(consumers) : undefined,
       stopping: this.stopping || undefined,
       lastFlush: carried.lastFlush,
@@ -438,6 +452,7 @@ export class ReconcilerState {
     const { lastPressure, fallbackRunners } = this.carried;
     const desiredAfterGrace = desiredRunners({
       settings: this.settings,
+      limits: this.schedule,
       lastPressure,
       fallbackActive: true,
       fallbackRunners,

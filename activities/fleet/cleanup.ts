@@ -6,23 +6,59 @@ import { joinFleet, planCleanup, runnerInfo, runnerState, type JoinedRunner } fr
 import type { FleetLog } from './log';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';
+import type { SharedRunnerList } from './runner-list';
 
-type Deps = { compute: Compute; registry: RunnerRegistry; options: FleetOptions; log: FleetLog };
+type Deps = {
+  compute: Compute;
+  registry: RunnerRegistry;
+  runnerList: SharedRunnerList;
+  options: FleetOptions;
+  log: FleetLog;
+};
 
-/** This flavor's runners, joined: one paginated VM list and one paginated GitHub list. */
-export async function listFleet({ compute, registry, options }: Deps, spec: RunnerSpec): Promise<JoinedRunner[]> {
+/**
+ * This flavor's runners, joined: its own VM list (filtered by name in Nova, by ownership metadata here)
+ * and the worker's shared GitHub list, no older than `maxListAgeMs` (0: begun after this call). When the
+ * list is older than this call, a powered-off VM's registration is asked for by name: the VM shut down
+ * after its job, and the list may still show the runner GitHub has since removed.
+ */
+export async function listFleet(
+  { compute, registry, runnerList, options }: Deps,
+  spec: RunnerSpec,
+  maxListAgeMs: number,
+): Promise<{ joined: JoinedRunner[]; listedAt: number; askedByName: Set<string> }> {
+  const calledAt = Date.now();
   const owns = (name: string) => ownsRunnerName(spec.runnerNamePrefix, name);
-  const [vms, registrations] = await Promise.all([
+  const [vms, list] = await Promise.all([
     compute.listServers({
       metadata: ownershipMetadata(options.managerId, spec.flavor),
-      namePrefix: spec.runnerNamePrefix,
+      runnerNamePrefix: spec.runnerNamePrefix,
     }),
-    registry.listRunners(owns),
+    runnerList.get(maxListAgeMs),
   ]);
-  return joinFleet(
+  // A list begun after this call saw every VM of the flavor: its creates and ticks never overlap. One
+  // begun before may miss the registrations of VMs made since: those are not judged by it.
+  const shared = list.listedAt < calledAt;
+  const joined = joinFleet(
     vms.filter((vm) => owns(vm.name)),
-    registrations,
+    list.runners.filter((runner) => owns(runner.name)),
+    shared ? list.listedAt : undefined,
   );
+  const askedByName = new Set<string>();
+  if (shared) {
+    const poweredOff = joined.filter((runner) => runner.vm?.status === 'SHUTOFF' && runner.registration);
+    // A lookup that fails leaves the list's registration: the VM then waits for a later tick.
+    await mapConcurrent(poweredOff, options.createConcurrency, async (runner) => {
+      const asked = await registry.findRunner(runner.name).then(
+        (registration) => ({ registration }),
+        () => undefined,
+      );
+      if (!asked) return;
+      runner.registration = asked.registration;
+      askedByName.add(runner.name);
+    });
+  }
+  return { joined, listedAt: list.listedAt, askedByName };
 }
 
 /**
@@ -34,15 +70,25 @@ export async function cleanupRunners(
   deps: Deps,
   spec: RunnerSpec,
   bootTimeoutSeconds: number,
+  maxListAgeMs: number,
 ): Promise<CleanupRunnersResult> {
-  const plan = planCleanup(await listFleet(deps, spec), Date.now(), bootTimeoutSeconds);
-  const result: CleanupRunnersResult = { removed: [], runners: plan.survivors };
+  const { joined, listedAt, askedByName } = await listFleet(deps, spec, maxListAgeMs);
+  const plan = planCleanup(joined, listedAt, bootTimeoutSeconds);
+  const result: CleanupRunnersResult = {
+    removed: [],
+    runners: plan.survivors,
+    listedAt: new Date(listedAt).toISOString(),
+  };
   const failed: RunnerFailure[] = [];
   await mapConcurrent(plan.remove, deps.options.createConcurrency, async ({ runner, reason, detail }) => {
     try {
       // The paginated GitHub list can miss a runner when others vanish between its pages: before a VM
       // goes for lack of a registration, ask GitHub by name. A runner found there is kept, busy or not.
-      const missed = !runner.registration && !runner.duplicate && (await deps.registry.findRunner(runner.name));
+      const missed =
+        !runner.registration &&
+        !runner.duplicate &&
+        !askedByName.has(runner.name) &&
+        (await deps.registry.findRunner(runner.name));
       if (missed) {
         const found = { ...runner, registration: missed };
         result.runners.push(runnerInfo(found, runnerState(found, false)));

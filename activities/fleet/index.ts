@@ -9,6 +9,7 @@ import { deleteIdleRunners } from './delete-idle';
 import { defaultFleetLog, type FleetLog } from './log';
 import { defaultFleetOptions, type FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';
+import { forgettingDeletes, SharedRunnerList } from './runner-list';
 
 export type { FleetLog } from './log';
 export type { FleetOptions } from './options';
@@ -25,7 +26,14 @@ export function createRunnerFleet(deps: {
   /** The activity logger by default. */
   log?: FleetLog;
 }): RunnerFleet {
-  const fleet = { ...deps, options: { ...defaultFleetOptions, ...deps.options }, log: deps.log ?? defaultFleetLog };
+  const runnerList = new SharedRunnerList(deps.registry);
+  const fleet = {
+    compute: deps.compute,
+    registry: forgettingDeletes(deps.registry, runnerList),
+    runnerList,
+    options: { ...defaultFleetOptions, ...deps.options },
+    log: deps.log ?? defaultFleetLog,
+  };
   return {
     async createRunners({ spec, names }) {
       // A timed-out or cancelled attempt starts no further runner, so it cannot race its own retry.
@@ -42,7 +50,8 @@ export function createRunnerFleet(deps: {
       }
       return result;
     },
-    cleanupRunners: ({ spec, bootTimeoutSeconds }) => cleanupRunners(fleet, spec, bootTimeoutSeconds),
+    cleanupRunners: ({ spec, bootTimeoutSeconds, runnerListMaxAgeSeconds = 0 }) =>
+      cleanupRunners(fleet, spec, bootTimeoutSeconds, runnerListMaxAgeSeconds * 1000),
     deleteIdleRunners: ({ candidates, count }) => deleteIdleRunners(fleet, candidates, count),
     deleteBusyRunners: ({ candidates }) => deleteBusyRunners(fleet, candidates),
   };

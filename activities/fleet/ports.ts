@@ -19,8 +19,11 @@ export interface Compute {
     securityGroups?: string[];
     keyName?: string;
   }): Promise<{ id: string; name: string }>;
-  /** Every server carrying all of this metadata (paginated inside), newest first as Nova lists them. */
-  listServers(filter: { metadata: Record<string, string>; namePrefix?: string }): Promise<VmServer[]>;
+  /**
+   * Every server carrying all of this metadata (paginated inside), newest first as Nova lists them; with
+   * `runnerNamePrefix`, only those named `<prefix>-<n>`, filtered by the cloud.
+   */
+  listServers(filter: { metadata: Record<string, string>; runnerNamePrefix?: string }): Promise<VmServer[]>;
   findServerByName(name: string): Promise<VmServer | undefined>;
   deleteServer(id: string): Promise<'deleted' | 'gone'>;
 }

@@ -59,7 +59,7 @@ export function connectGitHub(options: GitHubConnectionOptions): GitHubConnectio
     maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds ?? 30,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     fetch: options.request?.fetch,
-    log: { debug: noop, info: noop, warn: console.warn, error: console.error, ...options.log },
+    log: { debug: noop, info: noop, warn: console.warn, ...options.log },
     rateLimit,
     endpointBudget: options.endpointBudget ?? githubEndpointBudget,
   });

@@ -52,7 +52,7 @@ function limiterOf(key: string, slots: number): Bottleneck {
  *
  * Registered outside plugin-throttling: a request waiting here for its endpoint's budget does not hold one
  * of the credential's 10 concurrent slots there, which GETs of other endpoints need meanwhile. Retries of
- * plugin-retry and of the 429 handler, outside this, start again here and count again.
+ * plugin-retry, outside this, start again here and count again.
  */
 export function endpointBudget(id: string, budget: EndpointBudget): OctokitPlugin {
   const holdMs = budget.windowSeconds * 1000 + arrivalMarginMs;

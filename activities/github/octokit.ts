@@ -6,7 +6,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { endpointBudget, type EndpointBudget } from './endpoint-budget';
 import { perAttempt, type RateLimitSnapshot } from './plugins';
-import { createWaitPolicy, retryOn429, throttleOptions } from './rate-limits';
+import { createWaitPolicy, throttleOptions } from './rate-limits';
 
 /** A secret given as a function is read at each use, so that a rotated one takes effect without a restart. */
 export type GitHubAuth =
@@ -21,7 +21,6 @@ export interface GitHubLog {
   debug: (message: string) => void;
   info: (message: string) => void;
   warn: (message: string) => void;
-  error: (message: string) => void;
 }
 
 export interface OctokitConfig {
@@ -47,9 +46,9 @@ const clientErrors = Array.from({ length: 100 }, (_, i) => 400 + i);
 
 /**
  * One Octokit per client. Plugin order is hook order, innermost first: the auth strategy's hook (core wraps
- * it before any plugin), per-attempt headers and metrics, then plugin-throttling (403 rate limits, 10
- * requests in flight per credential), the per-endpoint point budget, plugin-retry (5xx: 3 retries after
- * 0.5, 2 and 4.5 s), and the 429 handler outermost. Every attempt, a retried one too, reads the secret as
+ * it before any plugin), per-attempt headers and metrics, then plugin-throttling (403 and 429 rate limits,
+ * 10 requests in flight per credential), the per-endpoint point budget, and plugin-retry outermost (5xx: 3
+ * retries after 0.5, 2 and 4.5 s). Every attempt, a retried one too, reads the secret as
  * it is then. The App strategy mints and caches installation tokens itself.
  */
 export function createOctokit(config: OctokitConfig): Octokit {
@@ -61,12 +60,13 @@ export function createOctokit(config: OctokitConfig): Octokit {
     throttling,
     endpointBudget(id, config.endpointBudget),
     retry,
-    retryOn429(policy),
   );
   return new GitHub({
     baseUrl: config.baseUrl,
     userAgent: 'openstack-runner-autoscaler',
-    log: config.log,
+    // @octokit/plugin-request-log (6.x, inside @octokit/rest) logs every failed attempt at error level, a
+    // 404 the caller expects included; the client reports failures by its errors, so those lines are debug.
+    log: { ...config.log, error: config.log.debug },
     request: config.fetch ? { fetch: config.fetch } : undefined,
     authStrategy: auth.kind === 'token' ? tokenAuth(reader(auth.token)) : appAuth(auth, reader(auth.privateKey)),
     throttle: throttleOptions(id, policy),

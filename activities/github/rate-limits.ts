@@ -1,8 +1,6 @@
 import Bottleneck from 'bottleneck';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ThrottlingOptions } from '@octokit/plugin-throttling';
-import { asHttpError, headerOf, type HttpError } from './http-error';
-import type { OctokitPlugin } from './plugins';
+import { headerOf, type HttpError } from './http-error';
 
 export interface RateLimitSignal {
   kind: 'primary' | 'secondary';
@@ -68,7 +66,9 @@ const unthrottled = new Bottleneck.Group();
  * DELETEs one second apart: right for comments and issues, which GitHub caps at 80 a minute, but it would
  * stretch 200 JIT configs over 200 s. Registering and deleting runners is not content creation, so writes
  * skip that group: the endpoint budget (endpoint-budget.ts) keeps them within GitHub's 900 points a
- * minute per endpoint, and a secondary limit GitHub does raise is handled by the policy above.
+ * minute per endpoint, and a secondary limit GitHub does raise is handled by the policy above. It reads a 429
+ * as a 403 (octokit/plugin-throttling.js#740, in the 11.x used here; 8.x read 403s only): GitHub answers
+ * either for a limit.
  */
 export function throttleOptions(id: string, policy: WaitPolicy): ThrottlingOptions {
   const handler =
@@ -76,26 +76,4 @@ export function throttleOptions(id: string, policy: WaitPolicy): ThrottlingOptio
     (retryAfterSeconds: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) =>
       policy({ kind, retryAfterSeconds }, retryCount, `${options.method} ${options.url}`);
   return { id, write: unthrottled, onRateLimit: handler('primary'), onSecondaryRateLimit: handler('secondary') };
-}
-
-/**
- * plugin-throttling 8.x acts on 403 only (octokit/plugin-throttling.js#739), while GitHub answers 429 as well,
- * and plugin-retry would retry a 429 blind to its retry-after. Registered after both, this wraps them: a 429
- * is waited out under the same policy, and plugin-retry is told to leave every 4xx alone (see octokit.ts).
- */
-export function retryOn429(policy: WaitPolicy): OctokitPlugin {
-  return (octokit) => {
-    octokit.hook.wrap('request', async (request, options) => {
-      for (let retryCount = 0; ; retryCount += 1) {
-        try {
-          return await request(options);
-        } catch (err) {
-          const httpError = asHttpError(err);
-          const signal = httpError?.status === 429 ? rateLimitOf(httpError) : undefined;
-          if (!signal || !policy(signal, retryCount, `${options.method} ${options.url}`)) throw err;
-          await sleep(signal.retryAfterSeconds * 1000);
-        }
-      }
-    });
-  };
 }

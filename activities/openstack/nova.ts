@@ -42,10 +42,11 @@ export interface ServerFilter {
   /** Every pair must match exactly (client side: Nova does not filter on metadata). */
   metadata?: Record<string, string>;
   /**
-   * Only names starting with this, to cut traffic; `foo-0` also lists `foo-0-1-7`, so ownership is still
-   * the caller's test (workflows/runner-names.ts).
+   * Only runner names of this prefix, `<prefix>-<n>`, filtered by Nova: each flavor's list holds its own
+   * servers, not the project's. Nova's name filter is a regular expression run by its database (MySQL's
+   * REGEXP ignores case), so the answer is checked again here, exactly.
    */
-  namePrefix?: string;
+  runnerNamePrefix?: string;
 }
 
 export interface OpenStackClientStats extends SessionStats {
@@ -126,11 +127,11 @@ export class NovaClient {
 
   /** All servers of the project that match, over every page of `/servers/detail`. */
   async listServers(filter: ServerFilter = {}): Promise<Server[]> {
-    const name = filter.namePrefix === undefined ? undefined : `^${escapeRegex(filter.namePrefix)}`;
-    const servers = await this.#listDetail(name);
+    const prefix = filter.runnerNamePrefix;
+    const servers = await this.#listDetail(prefix === undefined ? undefined : `^${escapeRegex(prefix)}-[0-9]+$`);
     return servers.filter(
       (server) =>
-        (filter.namePrefix === undefined || server.name.startsWith(filter.namePrefix)) &&
+        (prefix === undefined || isRunnerName(prefix, server.name)) &&
         Object.entries(filter.metadata ?? {}).every(([key, value]) => server.metadata[key] === value),
     );
   }
@@ -197,6 +198,10 @@ export class NovaClient {
       : options.headers;
     return this.session.request('compute', method, path, { ...options, headers });
   }
+}
+
+function isRunnerName(prefix: string, name: string): boolean {
+  return name.startsWith(`${prefix}-`) && /^[0-9]+$/.test(name.slice(prefix.length + 1));
 }
 
 export function escapeRegex(text: string): string {

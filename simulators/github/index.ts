@@ -81,6 +81,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     token: state.auth.token,
     org: state.org,
     stats: state.stats,
+    issuedJitConfigs: () => [...state.jitConfigs.encoded],
     resetFaults: () => {
       simulator.faults = defaultFaults();
     },

@@ -8,12 +8,14 @@ const base64Json = (value: unknown) => Buffer.from(JSON.stringify(value)).toStri
 export class JitConfigs {
   /** JIT config secret → its runner, and whether a VM booted with it already. */
   readonly #issued = new Map<string, { runnerId: number; used: boolean }>();
+  /** Every config as issued, for a test that searches logs and histories for them. */
+  readonly encoded: string[] = [];
 
   /** Base64 of a JSON shaped like GitHub's: the secret inside is what makes it valid, here only. */
   encode(runner: Runner, workFolder: string, baseUrl: string): string {
     const secret = randomBytes(32).toString('base64');
     this.#issued.set(secret, { runnerId: runner.id, used: false });
-    return base64Json({
+    const encoded = base64Json({
       '.runner': base64Json({
         AgentId: String(runner.id),
         AgentName: runner.name,
@@ -33,6 +35,8 @@ export class JitConfigs {
       }),
       '.credentials_rsaparams': base64Json({ d: secret, exponent: 'AQAB' }),
     });
+    this.encoded.push(encoded);
+    return encoded;
   }
 
   /** What this simulator issued as `encoded`, or undefined for anything else. */

@@ -164,6 +164,8 @@ export interface GitHubSimulator {
   finishJob(runnerName: string): void;
   /** The runner's machine is gone: it goes offline, and the job it ran fails (recorded in killedJobs). */
   loseRunner(runnerName: string): void;
+  /** Every JIT config issued so far, encoded as sent: secrets a test searches logs and histories for. */
+  issuedJitConfigs(): string[];
   /** Every job killed so far by its runner's removal, oldest first. */
   killedJobs(): KilledJob[];
   /** A workflow job waiting for a runner; with pickup 'auto', an idle runner that fits takes it at once. */

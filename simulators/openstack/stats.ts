@@ -9,6 +9,7 @@ export function emptyStats(): OpenStackSimulatorStats {
     unauthorized: 0,
     endpoints: {},
     microversions: {},
+    serversListed: 0,
     createRequests: [],
     faults: { latency: 0, error: 0, rateLimit: 0, drop: 0 },
   };

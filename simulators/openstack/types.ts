@@ -111,6 +111,8 @@ export interface OpenStackSimulatorStats {
   endpoints: Record<string, number>;
   /** Compute requests by the microversion they asked for (`none` without a header). */
   microversions: Record<string, number>;
+  /** Servers in the answers of server lists (GET /servers, /servers/detail), every page counted. */
+  serversListed: number;
   /** Each POST /servers: when it arrived (Date.now()), the name, and how it was answered. */
   createRequests: { name: string; at: number; status?: number | 'dropped' }[];
   faults: { latency: number; error: number; rateLimit: number; drop: number };

@@ -1,14 +1,14 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createActivities, type RunnerFleet } from '../../activities';
+import { createActivities } from '../../activities';
 import { PlannerClient } from '../../activities/planner/client';
 import { startPlannerSimulator, type PlannerSimulator } from '../../simulators/planner';
 import type { flavorReconciler } from '../../workflows';
 import { flavorWorkflowId } from '../../contracts/flavor-workflow';
 import { pressureSignal, stateQuery } from '../../contracts/definitions';
 import type { FlavorState } from '../../contracts/state';
-import { FakeFleet } from '../support/fake-fleet';
+import { FakeClouds } from '../support/fake-cloud';
 import { FakeJobs } from '../support/fake-jobs';
 import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
@@ -16,7 +16,7 @@ import { eventually } from '../support/wait';
 /**
  * Idle flavors on one planner with the real planner's shared keep-alive ticker: a real worker on the
  * test server runs the real flavor workflows, with the real stream activity and planner client against
- * the simulator over loopback (fleets in memory). Six streams share a 300 ms ticker, so each hears a
+ * the simulator over loopback (the real fleet over an in-memory cloud). Six streams share a 300 ms ticker, so each hears a
  * keep-alive every 1.8 s, rarer than its 1 s stall timeout: every stream stalls again and again. That
  * must cost nothing: no fallback, no deletion, no failure reaching the workflow.
  */
@@ -32,21 +32,14 @@ let worker: Worker;
 let running: Promise<void>;
 const taskQueue = uniqueName('idle-flavors');
 const handles: WorkflowHandle<typeof flavorReconciler>[] = [];
-const fleets = new Map<string, FakeFleet>();
-const fleetOf = (flavor: string) => fleets.get(flavor) ?? fleets.set(flavor, new FakeFleet()).get(flavor)!;
+const clouds = new FakeClouds();
 
 beforeAll(async () => {
   env = await connectTestEnv();
   planner = await startPlannerSimulator({ token, resendIntervalMs: TICK_MS });
-  const fleet: RunnerFleet = {
-    createRunners: (request) => fleetOf(request.spec.flavor).createRunners(request),
-    cleanupRunners: (request) => fleetOf(request.spec.flavor).cleanupRunners(),
-    deleteIdleRunners: (request) => fleetOf(request.spec.flavor).deleteIdleRunners(request),
-    deleteBusyRunners: (request) => fleetOf(request.spec.flavor).deleteBusyRunners(request),
-  };
   const activities = createActivities({
     planner: new PlannerClient({ baseUrl: planner.url, token }),
-    fleet,
+    fleet: clouds.fleet,
     jobs: new FakeJobs(),
     signalPressure: (run, signal) =>
       env.client.workflow.getHandle(run.workflowId, run.runId).signal(pressureSignal, signal),
@@ -119,8 +112,8 @@ test(`${FLAVORS} idle flavors whose keep-alives are rarer than their stall timeo
     expect(state.stream).toMatchObject({ connected: true, reconnects: before[i].stream?.reconnects });
     expect(state.stream?.lastError).toBeUndefined();
     expect(state.totals.deleted).toBe(0);
-    const fleet = fleetOf(flavors[i]);
-    expect(fleet.calls.filter((call) => call.kind === 'delete')).toEqual([]);
+    const fleet = clouds.of(flavors[i]);
+    expect(fleet.callsOf('delete')).toEqual([]);
     expect(fleet.runners.size).toBe(PRESSURE);
   }
 });

@@ -13,6 +13,7 @@ import { MIN_RECONNECT_SPACING_MS } from '../../activities/planner/reconnect-pol
 import { createPressureStreamActivity, type SignalPressure } from '../../activities/pressure-stream';
 import { startPlannerSimulator, type PlannerSimulator } from '../../simulators/planner';
 import type { PressureSignal } from '../../contracts/definitions';
+import { capturingLogger } from '../support/sdk-logger';
 import { eventually } from '../support/wait';
 
 /**
@@ -42,7 +43,7 @@ function streamHarness(
     planner: new PlannerClient({ token, ...client }),
     signalPressure: signalPressure ?? (async (_run, signal) => void signals.push(signal)),
   });
-  const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 3000 });
+  const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 3000 }, { logger: capturingLogger() });
   return { signals, env, activity };
 }
 
@@ -57,7 +58,11 @@ test('signals each changed value once, in order, ignoring the planner re-sends',
     async () => signals.length,
     (n) => n === 1,
   );
-  await new Promise((resolve) => setTimeout(resolve, 300)); // six re-sends of the same value
+  await eventually(
+    async () => streamsOf(planner, 'steady').reduce((sum, s) => sum + s.keepAlives, 0),
+    (resends) => resends >= 6,
+    { what: 'six re-sends of the same value' },
+  );
   planner.setPressure('steady', 5);
   planner.setPressure('steady', 5);
   planner.setPressure('steady', 0);
@@ -324,7 +329,7 @@ test('the stream stops when its workflow run has closed', async () => {
 
 test('a worker without a planner fails the stream permanently', async () => {
   const activity = createPressureStreamActivity({ signalPressure: async () => undefined });
-  const failure = await new MockActivityEnvironment()
+  const failure = await new MockActivityEnvironment(undefined, { logger: capturingLogger() })
     .run(activity, { plannerFlavor: 'x', streamId: 1, stallTimeoutSeconds: 5 })
     .catch((err: unknown) => err);
   expect(failure).toMatchObject({ type: PlannerFailure.unavailable, nonRetryable: true });

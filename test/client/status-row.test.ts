@@ -39,6 +39,7 @@ test('a reactive flavor shows its queue, a paused creation and the last cleanup 
     '-',
     '4 waiting, 1 in flight, 3 consumers',
     '2025-03-01 10:20:30Z error: cloud unavailable',
+    '-',
   ]);
 });
 
@@ -69,4 +70,21 @@ test('an outage within its grace shows when the fallback count takes over, and w
   };
   const row = statusRow({ ...state, mode: 'planner', queue: undefined, stream, outage });
   expect(row[6]).toBe('down, retry in 10s, fallback to 1 in 420s');
+});
+
+test('a schedule shows the windows in force with their limits, then the next change', () => {
+  const window = { name: 'workday', until: '2026-11-02T18:00:00.000Z', minRunners: 5 };
+  const scheduled = (schedule: FlavorState['schedule']) => statusRow({ ...state, mode: 'static', schedule })[9];
+  const next = '2026-11-02T18:00:00.000Z';
+  expect(scheduled({ inForce: [window], minRunners: 5, maxRunners: 0, nextChangeAt: next })).toBe(
+    'workday: min 5; next change 2026-11-02 18:00:00Z',
+  );
+  const lunch = { name: 'lunch', until: '2026-11-02T13:00:00.000Z', minRunners: 8, maxRunners: 12 };
+  expect(scheduled({ inForce: [window, lunch], minRunners: 8, maxRunners: 12, nextChangeAt: next })).toBe(
+    'workday, lunch: min 8, max 12; next change 2026-11-02 18:00:00Z',
+  );
+  expect(scheduled({ inForce: [], minRunners: 0, maxRunners: 5, nextChangeAt: next })).toBe(
+    'no window; next change 2026-11-02 18:00:00Z',
+  );
+  expect(scheduled({ inForce: [], minRunners: 0, maxRunners: 5 })).toBe('no window; no change ahead');
 });

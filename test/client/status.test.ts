@@ -1,5 +1,6 @@
 import { useFlavorHarness } from '../support/flavor-harness';
 import { eventually } from '../support/wait';
+import { windowOpeningIn } from '../support/schedule-window';
 import { cliOf } from './support';
 
 const harness = useFlavorHarness();
@@ -9,6 +10,7 @@ beforeAll(() => {
 });
 
 const noTicks = { cleanupIntervalSeconds: 3600 };
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The status table as rows of cells (columns are separated by at least two spaces). */
 const cells = (table: string) =>
@@ -55,6 +57,7 @@ test('status shows every running flavor of the task queue as a table, or as JSON
     'stream',
     'queue',
     'last cleanup',
+    'schedule',
   ]);
   const rowOf = (flavor: string) => rows.find((row) => row[0] === flavor);
   expect(rows).toHaveLength(3);
@@ -68,6 +71,7 @@ test('status shows every running flavor of the task queue as a table, or as JSON
     'connected',
     '-',
     expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/),
+    '-',
   ]);
   expect(rowOf(downFlavor.flavor)?.slice(0, 7)).toEqual([
     downFlavor.flavor,
@@ -106,4 +110,24 @@ test('status of one flavor shows its row; with --json its state', async () => {
   expect(cells(table.stdout)[1].slice(0, 5)).toEqual([flavor, 'static', '-', '2', '2']);
   const json = await cli('status', flavor, '--json');
   expect(JSON.parse(json.stdout)).toEqual(state);
+});
+
+test('status shows the schedule window in force and the next change', async () => {
+  const { window, opensAt, closesAt } = windowOpeningIn(2, 3600, 1, 'America/New_York');
+  const { flavor, handle } = await harness.startFlavor({ ...noTicks, mode: 'static', schedules: [window] });
+  const waiting = await harness.until(handle, (s) => s.schedule !== undefined);
+  expect(waiting.schedule).toEqual({ inForce: [], minRunners: 0, maxRunners: 0, nextChangeAt: iso(opensAt) });
+  await harness.until(handle, (s) => s.currentRunners === 1 && s.operation === undefined);
+
+  const table = await cli('status', flavor);
+  expect(table.code).toBe(0);
+  const shown = iso(closesAt).replace('T', ' ').replace('.000Z', 'Z');
+  expect(cells(table.stdout)[1].at(-1)).toBe(`warm: min 1; next change ${shown}`);
+  const json = JSON.parse((await cli('status', flavor, '--json')).stdout);
+  expect(json.schedule).toEqual({
+    inForce: [{ name: 'warm', until: iso(closesAt), minRunners: 1 }],
+    minRunners: 1,
+    maxRunners: 0,
+    nextChangeAt: iso(closesAt),
+  });
 });

@@ -38,7 +38,7 @@ test('stop waits for a busy runner, saying so, and ends once its job is done', a
     (stdout) => stdout.includes('waiting for'),
     { what: 'the stop waiting for the busy runner' },
   );
-  fleet.runners.get(busy)!.state = 'idle';
+  fleet.setState('idle', [busy]);
   const result = await stopping.done;
   expect(result).toMatchObject({ code: 0, stderr: '' });
   // The drain flushes every second: the poll may miss the first flush's line, never the total.

@@ -7,7 +7,7 @@ import { buildActivities } from '../../worker/activities';
 import { startFlavor } from '../../contracts/start-flavor';
 import { stateQuery } from '../../contracts/definitions';
 import type { FlavorState } from '../../contracts/state';
-import { historyText } from '../support/history-text';
+import { historyText } from '../../bench/history-text';
 import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
 import { WITHOUT_IDLE_CONFIRMATION } from '../support/idle-rule';
 import { eventually } from '../support/wait';
@@ -113,5 +113,7 @@ test('pressure 0 → 5 → 2 → 0 gives exactly those VM counts, busy runners u
   ];
   const text = historyText(await handle.fetchHistory());
   expect(text).toContain(flavor);
+  // The network name is only ever inside payloads: found, the search reads them.
+  expect(text).toContain('runners-net');
   for (const secret of secrets) expect(text).not.toContain(secret);
 });

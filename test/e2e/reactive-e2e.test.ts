@@ -41,6 +41,9 @@ const settings: FlavorSettingsInput = {
 };
 
 /** One flavor per example of the original's rule, each with its own label (the intake routes by labels). */
+/** What the intake observed for job_wait_seconds: flavor and seconds, per job. */
+const jobWaits: [string, number][] = [];
+
 const examples = Array.from({ length: 5 }, (_, i): FlavorSettingsInput => {
   const name = `${flavor}-x${i + 1}`;
   return { ...settings, flavor: name, labels: [`${name}-label`], maxRunners: 10, cleanupIntervalSeconds: 3600 };
@@ -61,6 +64,7 @@ beforeAll(async () => {
     client: env.client,
     taskQueue,
     log,
+    observeJobWait: (name, seconds) => jobWaits.push([name, seconds]),
   });
   cloud.github.webhook = { url: intake.url, secret };
 });
@@ -101,6 +105,14 @@ test('a webhook job gets one runner, which picks it up; a redelivery makes no se
   expect(state.queue).toMatchObject({ size: 0, dropped: 0, duplicates: 1 });
   expect(jobNamed(id)).toMatchObject({ status: 'in_progress', runnerName: `${flavor}-0` });
   expect(vms().map((vm) => vm.name)).toEqual([`${flavor}-0`]);
+  // Its wait, once, from the queued webhook to the in_progress one naming its runner: the VM's boot (1 s) in it.
+  await eventually(
+    async () => jobWaits.length,
+    (n) => n > 0,
+    { what: 'the in_progress webhook' },
+  );
+  expect(jobWaits).toEqual([[flavor, expect.any(Number)]]);
+  expect(jobWaits[0][1]).toBeGreaterThanOrEqual(1);
 
   // The job ends: the runner deregisters, its VM powers off, and a tick removes it; consumers refill.
   cloud.finishJobById(id);
@@ -114,11 +126,20 @@ test('a webhook job gets one runner, which picks it up; a redelivery makes no se
 
 test('a job another runner already took is acknowledged without a runner', async () => {
   const before = (await handle().query(stateQuery)).queue!.acknowledged;
+  const { webhooks } = cloud.github.stats;
+  const delivered = webhooks.delivered;
   cloud.github.addRunner({ name: 'someone-elses', labels: [label] });
   const { id } = cloud.queueJob({ labels: [label] });
   expect(jobNamed(id)).toMatchObject({ status: 'in_progress', runnerName: 'someone-elses' });
   await until((s) => s.queue!.acknowledged === before + 1, 'the job acknowledged');
   expect(vms()).toHaveLength(0);
+  // Not one of the flavor's runners: no wait of ours to observe, once both webhooks are in.
+  await eventually(
+    async () => webhooks.delivered - delivered,
+    (n) => n >= 2,
+    { what: 'queued and in_progress' },
+  );
+  expect(jobWaits).toHaveLength(1);
   cloud.finishJobById(id);
 });
 

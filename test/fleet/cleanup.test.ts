@@ -153,7 +153,7 @@ describe('cleanupRunners', () => {
 
     const result = await harness.fleet.cleanupRunners({ spec: mine, bootTimeoutSeconds: 0 });
 
-    expect(result).toEqual({ removed: [], runners: [] });
+    expect(result).toEqual({ removed: [], runners: [], listedAt: expect.any(String) });
     expect(cloud.openstack.servers().map(({ id }) => id)).toEqual(vmsBefore);
     expect(registrationNames(cloud)).toEqual(registrationsBefore);
     expect(harness.deletes).toEqual([]);
@@ -176,6 +176,45 @@ describe('cleanupRunners', () => {
     expect(cloud.openstack.stats.calls[NOVA_LIST]).toBe(3);
     expect(cloud.openstack.stats.calls['compute GET /servers']).toBeUndefined();
     expect(cloud.github.stats.calls[GITHUB_LIST] - githubListsBefore).toBe(2);
+  });
+
+  test('flavors on one worker share one GitHub list per interval; each lists only its own VMs', async () => {
+    harness = await startFleet();
+    const { cloud, fleet } = harness;
+    const flavors = ['small', 'foo-1', 'foo-2'].map(specOf);
+    for (const each of flavors) await fleet.createRunners({ spec: each, names: names(each.runnerNamePrefix, 1, 2) });
+    for (let i = 1; i <= 150; i += 1) cloud.github.addRunner({ name: `elsewhere-${i}` });
+    cloud.openstack.resetStats();
+    const githubListsBefore = cloud.github.stats.calls[GITHUB_LIST] ?? 0;
+    const tick = (each: typeof spec) =>
+      fleet.cleanupRunners({ spec: each, bootTimeoutSeconds: 600, runnerListMaxAgeSeconds: 300 });
+
+    const results = await Promise.all(flavors.map(tick));
+    const again = await tick(flavors[0]);
+
+    expect(results.map((result) => result.runners.length)).toEqual([2, 2, 2]);
+    // Each result dates from the list that judged it, not from its call: idle sightings depend on it.
+    expect(new Set([...results, again].map((result) => result.listedAt)).size).toBe(1);
+    // 156 registrations, 100 a page: two pages, read once for the three flavors and the second tick.
+    expect(cloud.github.stats.calls[GITHUB_LIST] - githubListsBefore).toBe(2);
+    expect(cloud.openstack.stats.calls[NOVA_LIST]).toBe(4);
+  });
+
+  test('a runner whose job ended after the shared list was read goes at the tick: its VM is off', async () => {
+    harness = await startFleet();
+    const { cloud, fleet } = harness;
+    await fleet.createRunners({ spec, names: names('small', 1, 2) });
+    await online(cloud, names('small', 1, 2));
+    const tick = () => fleet.cleanupRunners({ spec, bootTimeoutSeconds: 600, runnerListMaxAgeSeconds: 300 });
+    await tick();
+    cloud.assignJob('small-1');
+    cloud.finishJob('small-1'); // deregistered, VM shut off: the list of the first tick still shows it idle
+
+    const result = await tick();
+
+    expect(removals(result)).toEqual(['small-1:VM without registration']);
+    expect(states(result)).toEqual(['small-2:idle']);
+    expect(vmNames(cloud)).toEqual(['small-2']);
   });
 
   test('of twin VMs of one name, only the younger is removed, and only its VM', async () => {

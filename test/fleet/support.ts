@@ -7,6 +7,7 @@ import type { RunnerSpec } from '../../contracts/activities';
 import { createOpenStackClient, type NovaClient, type OpenStackClientOptions } from '../../activities/openstack';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import type { OpenStackSimulatorOptions, SimServer } from '../../simulators/openstack';
+import { eventually } from '../support/wait';
 
 /** The flavor every fleet test runs; `foo-*` specs stand for a second flavor in the same project. */
 export const spec: RunnerSpec = {
@@ -106,26 +107,16 @@ export function collectJitConfigs(harness: FleetHarness): void {
   }
 }
 
-/** Polls until `check` passes (it throws until then), for what the simulators do on their own clock. */
-export async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
-
 /** Resolves once each named runner is registered online (its VM booted with its JIT config). */
-export function online(cloud: SimulatedCloud, runnerNames: string[]): Promise<void> {
-  return eventually(() => {
-    const up = cloud.github.runners().filter((runner) => runner.status === 'online');
-    expect(up.map((runner) => runner.name)).toEqual(expect.arrayContaining(runnerNames));
-  });
+export async function online(cloud: SimulatedCloud, runnerNames: string[]): Promise<void> {
+  await eventually(
+    async () => {
+      const up = new Set(cloud.github.runners().flatMap((runner) => (runner.status === 'online' ? [runner.name] : [])));
+      return runnerNames.filter((name) => !up.has(name));
+    },
+    (missing) => missing.length === 0,
+    { what: 'every runner online (last value: the ones still missing)', timeoutMs: 5_000, intervalMs: 20 },
+  );
 }
 
 export const vmsNamed = (cloud: SimulatedCloud, name: string): SimServer[] =>

@@ -66,6 +66,18 @@ describe('GitHub runner client: rate limits and retries', () => {
     expect(sim.stats.faultsInjected.tooManyRequests).toBe(1);
   });
 
+  test('a 429 still in force after three waits fails the call, one warning per wait', async () => {
+    sim.faults.status429Count = 10;
+    sim.faults.status429RetryAfterSeconds = 1;
+    const error = await rejectionOf(listOurs());
+    expect(error).toMatchObject({ name: 'GitHubRateLimitedError', status: 429, retryAfterSeconds: 1 });
+    expect(sim.faults.status429Count).toBe(6);
+    expect(warnings).toEqual([
+      ...Array.from({ length: 3 }, () => expect.stringMatching(/secondary rate limit .*retrying in 1s/)),
+      expect.stringMatching(/secondary rate limit .*failing, retry after 1s/),
+    ]);
+  });
+
   test('a long 429 fails fast with GitHubRateLimitedError', async () => {
     sim.faults.status429Count = 1;
     sim.faults.status429RetryAfterSeconds = 600;

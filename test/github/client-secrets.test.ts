@@ -18,17 +18,20 @@ describe('GitHub runner client: errors carry no secrets', () => {
     const pat = clientOf(sim);
     const installation = clientOf(sim, { auth: app });
     const { encodedJitConfig } = await installation.generateJitConfig({ name: 'sec-1', labels: ['x'] });
-    const failures: Promise<unknown>[] = [
-      clientOf(sim, { auth: { kind: 'token', token: 'ghp_WrongButSecretLooking0123456789abcd' } }).listRunners(),
-      clientOf(sim, { auth: { ...app, privateKey: appKeyPair().privateKey } }).listRunners(),
-      clientOf(sim, { auth: { ...app, installationId: 13 } }).listRunners(),
-      installation.generateJitConfig({ name: 'sec-1', labels: ['x'] }),
-      installation.generateJitConfig({ name: 'sec-2', labels: ['x'], runnerGroup: 'missing' }),
-      pat.generateJitConfig({ name: 'sec-3', labels: [] }),
-      clientOf(sim, { scope: { org: 'other' } }).listRunners(),
+    // One after another: @octokit/auth-app (8.x) shares a token request in flight between all its auths of
+    // one installation id (octokit/auth-app.js#689), so the wrong key's failing one would answer the
+    // right key's call made at the same moment.
+    const failures: (() => Promise<unknown>)[] = [
+      () => clientOf(sim, { auth: { kind: 'token', token: 'ghp_WrongButSecretLooking0123456789abcd' } }).listRunners(),
+      () => clientOf(sim, { auth: { ...app, privateKey: appKeyPair().privateKey } }).listRunners(),
+      () => clientOf(sim, { auth: { ...app, installationId: 13 } }).listRunners(),
+      () => installation.generateJitConfig({ name: 'sec-1', labels: ['x'] }),
+      () => installation.generateJitConfig({ name: 'sec-2', labels: ['x'], runnerGroup: 'missing' }),
+      () => pat.generateJitConfig({ name: 'sec-3', labels: [] }),
+      () => clientOf(sim, { scope: { org: 'other' } }).listRunners(),
     ];
     const errors = [];
-    for (const failure of failures) errors.push(await rejectionOf(failure));
+    for (const failure of failures) errors.push(await rejectionOf(failure()));
     sim.faults.rateLimit = { kind: 'secondary', count: 1, retryAfterSeconds: 3600 };
     errors.push(await rejectionOf(installation.listRunners()));
     sim.faults.status429Count = 1;

@@ -5,6 +5,7 @@ import {
   type GitHubRunnerClientOptions,
 } from '../../activities/github/client';
 import type { GitHubSimulator } from '../../simulators/github';
+import { eventually } from '../support/wait';
 
 /** A client of the simulator; rate-limit warnings go to `warnings` instead of the console. */
 export function clientOf(
@@ -16,7 +17,7 @@ export function clientOf(
     auth: { kind: 'token', token: simulator.token },
     scope: { org: simulator.org },
     baseUrl: simulator.url,
-    log: { warn: (message) => warnings.push(message), error: (message) => warnings.push(message) },
+    log: { warn: (message) => warnings.push(message) },
     ...overrides,
   });
 }
@@ -49,11 +50,7 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
 }
 
 export async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await eventually(async () => condition(), Boolean, { timeoutMs, intervalMs: 10 });
 }
 
 export async function timed<T>(run: () => Promise<T>): Promise<{ result: T; elapsedMs: number }> {

@@ -39,6 +39,7 @@ describe('GitHub simulator', () => {
     // Exactly the labels asked for: GitHub adds no self-hosted, OS or architecture label to a JIT runner.
     expect(body.runner.labels).toEqual([{ id: expect.any(Number), name: 'gpu', type: 'custom' }]);
     expect(body.encoded_jit_config).toMatch(/^[A-Za-z0-9+/=]+$/);
+    expect(sim.issuedJitConfigs()).toContain(body.encoded_jit_config);
     expect((await generate({ name: 'sim-1', runner_group_id: 1, labels: ['gpu'] })).status).toBe(409);
     expect((await generate({ name: 'sim-2', runner_group_id: 99, labels: ['gpu'] })).status).toBe(404);
     expect((await generate({ name: 'sim-2', runner_group_id: 1 })).status).toBe(422);

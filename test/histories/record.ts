@@ -15,6 +15,7 @@ import type { FlavorState } from '../../contracts/state';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { buildActivities, devServerExecutable } from '../../worker';
 import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
+import { windowOpeningIn } from '../support/schedule-window';
 import { writeHistoryFile } from './history-file';
 
 const TASK_QUEUE = 'record-histories';
@@ -71,6 +72,23 @@ const scenarios: Scenario[] = [
     async run({ start }) {
       const flavor = await start({ mode: 'static', minRunners: 2, cleanupIntervalSeconds: 2 });
       await flavor.until((s) => s.currentRunners === 2 && s.totals.cleanupTicks >= 3, 'two runners, three ticks');
+    },
+  },
+  {
+    name: 'schedules',
+    holds:
+      'static mode with a schedule: a window opening on its timer, runners made, its closing, idle runners deleted',
+    async run({ start }) {
+      const { window } = windowOpeningIn(5, 8, 2);
+      const flavor = await start({
+        mode: 'static',
+        cleanupIntervalSeconds: 2,
+        idleConfirmSeconds: 2,
+        minRunnerAgeSeconds: 2,
+        schedules: [window],
+      });
+      await flavor.until((s) => s.currentRunners === 2, 'two runners in the window');
+      await flavor.until((s) => s.schedule?.inForce.length === 0 && s.currentRunners === 0, 'none after it');
     },
   },
   {

@@ -1,13 +1,8 @@
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
+import { capturingLogger, forwardedCoreLogs } from '../support/sdk-logger';
 import { readHistoryFile } from './history-file';
 
 /**
@@ -18,11 +13,8 @@ const root = path.resolve(__dirname, '../..');
 const files = readdirSync(__dirname)
   .filter((file) => file.endsWith('.json'))
   .sort();
-// The proof's replay fails on purpose: the SDK would log that failure; errors only.
-Runtime.install({
-  logger: new DefaultLogger('ERROR'),
-  telemetryOptions: { logging: { forward: {}, filter: { core: 'ERROR', other: 'ERROR' } } },
-});
+// The proof's replay fails on purpose: the SDK's warning about it is kept for the test's report only.
+Runtime.install({ logger: capturingLogger(), telemetryOptions: { logging: forwardedCoreLogs } });
 const quietBundler = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 
 async function replay(bundle: WorkflowBundleWithSourceMap, file: string): Promise<Error | undefined> {
@@ -35,7 +27,15 @@ async function replay(bundle: WorkflowBundleWithSourceMap, file: string): Promis
 
 test('the committed histories cover every scenario the README names', () => {
   const scenarios = new Set(files.map((file) => file.replace(/(-run\d+)?\.json$/, '')));
-  expect([...scenarios].sort()).toEqual(['apply-settings', 'drain', 'flush', 'planner', 'reactive', 'static']);
+  expect([...scenarios].sort()).toEqual([
+    'apply-settings',
+    'drain',
+    'flush',
+    'planner',
+    'reactive',
+    'schedules',
+    'static',
+  ]);
   // Continue-as-new chains are committed whole.
   expect(files).toEqual(expect.arrayContaining(['apply-settings-run2.json', 'reactive-run2.json']));
 });

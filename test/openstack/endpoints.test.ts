@@ -18,7 +18,7 @@ const SPEC = { image: 'ubuntu-24.04', flavor: 'm1.small', network: 'runners-net'
 /** Create (with name lookups on all three services), list, show and delete: every call the fleet makes. */
 async function roundTrip(client: NovaClient) {
   const { id } = await client.createServer({ ...SPEC, name: 'layout-1' });
-  expect((await client.listServers({ namePrefix: 'layout' })).map((s) => s.id)).toEqual([id]);
+  expect((await client.listServers({ runnerNamePrefix: 'layout' })).map((s) => s.id)).toEqual([id]);
   expect((await client.getServer(id))?.name).toBe('layout-1');
   expect(await client.deleteServer(id)).toBe('deleted');
 }

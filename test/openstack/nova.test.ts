@@ -1,5 +1,6 @@
 import { createOpenStackClient, escapeRegex, type NovaClient } from '../../activities/openstack';
 import { startOpenStackSimulator, type OpenStackSimulator, type SimServer } from '../../simulators/openstack';
+import { eventually } from '../support/wait';
 import { rejection } from './support';
 
 let sim: OpenStackSimulator;
@@ -113,11 +114,31 @@ describe('servers', () => {
     await createMany(client, 'foo-0', 3, { flavor: 'foo-0' });
     await createMany(client, 'foo-0-1', 2, { flavor: 'foo-0-1' });
     await createMany(client, 'bar', 2, { flavor: 'bar' });
-    const own = await client.listServers({ metadata: { flavor: 'foo-0' }, namePrefix: 'foo-0' });
+    const own = await client.listServers({ metadata: { flavor: 'foo-0' }, runnerNamePrefix: 'foo-0' });
     expect(own.map((s) => s.name).sort()).toEqual(['foo-0-1', 'foo-0-2', 'foo-0-3']);
-    expect(await client.listServers({ namePrefix: 'foo-0' })).toHaveLength(5);
     expect(await client.listServers({ metadata: { flavor: 'bar' } })).toHaveLength(2);
     expect(await client.listServers()).toHaveLength(7);
+  });
+
+  test("a runner-name list is filtered by Nova, and exactly: foo-0's holds neither foo-0-1's runners nor others", async () => {
+    sim = await startOpenStackSimulator();
+    // One server a page: the pages read tell how many servers Nova answered with.
+    const client = createOpenStackClient(sim.credentials, { pageSize: 1 });
+    await createMany(client, 'foo-0', 3);
+    await createMany(client, 'foo-0-1', 2);
+    await client.createServer({ ...SPEC, name: 'FOO-0-9' }); // MySQL's REGEXP matches it, ignoring case
+    await client.createServer({ ...SPEC, name: 'foo-0-x' });
+    const listed = await client.session.request<{ servers: { name: string }[] }>('compute', 'GET', '/servers/detail', {
+      query: { name: '^foo-0-[0-9]+$' },
+    });
+    expect(listed.body.servers.map((s) => s.name).sort()).toEqual(['FOO-0-9', 'foo-0-1', 'foo-0-2', 'foo-0-3']);
+    const namesOf = async (prefix: string) =>
+      (await client.listServers({ runnerNamePrefix: prefix })).map((s) => s.name).sort();
+    sim.resetStats();
+    expect(await namesOf('foo-0')).toEqual(['foo-0-1', 'foo-0-2', 'foo-0-3']);
+    expect(sim.stats.calls['compute GET /servers/detail']).toBe(5);
+    expect(sim.stats.serversListed).toBe(4);
+    expect(await namesOf('foo-0-1')).toEqual(['foo-0-1-1', 'foo-0-1-2']);
   });
 
   test('find by name is exact, whatever regex characters the name holds', async () => {
@@ -183,7 +204,11 @@ test('the simulator boots well over a thousand servers on its one timer', async 
     active += 1;
   });
   await createMany(client, 'load', 1200);
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await eventually(
+    async () => active,
+    (n) => n === 1200,
+    { what: 'every server active' },
+  );
   expect(active).toBe(1200);
   expect((await client.listServers()).every((s) => s.status === 'ACTIVE')).toBe(true);
 });

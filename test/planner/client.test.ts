@@ -173,7 +173,8 @@ describe('PlannerClient against the planner simulator', () => {
     const { sim, client } = await start({ resendIntervalMs: 50 });
     sim.setPressure('small', 4);
     const small = stream(client, 'small', 300);
-    await sleep(1_000);
+    // Twenty keep-alives are a second, three stall periods: the stream lived on them alone.
+    await eventually(() => small.values.length > 20, 'twenty keep-alives');
     expect(small.values.length).toBeGreaterThan(5);
     sim.faults.stall = true;
     const err = await failureOf(small);
@@ -262,8 +263,11 @@ describe('PlannerClient against the planner simulator', () => {
     const reason = new Error('cancelled');
     small.abort.abort(reason);
     expect(await small.failure).toBe(reason);
-    await sleep(500);
-    expect(sim.stats.connectionsOpened).toBe(0);
+    // A second stream, slowed by the same latency, opens after the first one's latency is over: had the
+    // torn-down request gone on, its stream would have opened first.
+    const after = stream(client, 'small');
+    await eventually(() => after.values.length === 1, 'the second stream’s value');
+    expect(sim.stats.connectionsOpened).toBe(1);
   });
 
   test('an already aborted signal rejects without a request', async () => {
@@ -277,8 +281,10 @@ describe('PlannerClient against the planner simulator', () => {
         onPressure: () => {},
       }),
     ).rejects.toBe(reason);
-    await sleep(100);
-    expect(sim.stats.requests).toEqual({});
+    // The next request is the first the planner sees.
+    const next = stream(client, 'small');
+    await eventually(() => next.values.length === 1, 'the next stream’s value');
+    expect(sim.stats.requests).toEqual({ 200: 1 });
   });
 
   test('no response head within connectTimeoutMs is transient', async () => {

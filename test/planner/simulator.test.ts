@@ -59,9 +59,10 @@ describe('planner simulator: pressure API', () => {
     sim.setPressure('small', 3);
     if (streams) {
       const raw = raws.open(api('small', `?${query}`), TOKEN);
-      await eventually(() => raw.lines.length === 1, 'the first line');
+      await eventually(() => raw.lines.length >= 1, 'the first line');
       expect(raw.headers?.['content-type']).toBe('application/x-ndjson');
-      expect(raw.lines).toEqual(['{"small":3}']);
+      // The 100 ms keep-alive ticker may have rewritten the value (or doubled a held tick) by now.
+      expect(new Set(raw.lines)).toEqual(new Set(['{"small":3}']));
     } else {
       const answer = await plainCall(api('small', `?${query}`), { token: TOKEN });
       expect(answer).toMatchObject({ status: 200, text: '{"small":3}' });

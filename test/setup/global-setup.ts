@@ -6,7 +6,8 @@ import path from 'node:path';
 import { devServerExecutable } from '../../worker/temporal-cli';
 
 /**
- * One real Temporal dev server for the whole test run, and the workflow code bundled once. Test files
+ * One real Temporal dev server for the whole test run, and the workflow code bundled once (with the
+ * tests' shorter activity retries, test/setup/shorter-retries.ts). Test files
  * reach both through environment variables (see test/support/temporal.ts).
  */
 export default async function globalSetup(): Promise<void> {
@@ -18,6 +19,8 @@ export default async function globalSetup(): Promise<void> {
 
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    // Activity retries a hundredth of production's: no test waits on the production schedule.
+    workflowInterceptorModules: [require.resolve('./shorter-retries')],
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
   });
   const dir = mkdtempSync(path.join(tmpdir(), 'workflow-bundle-'));

@@ -1,25 +1,26 @@
 import { WorkflowClient, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createActivities, type RunnerFleet } from '../../activities';
+import { createActivities } from '../../activities';
 import { pressureSignal, stateQuery } from '../../contracts/definitions';
 import type { FlavorReconcilerInput, FlavorWorkflow } from '../../contracts/flavor-workflow';
 import { startFlavor } from '../../contracts/start-flavor';
 import { WITHOUT_IDLE_CONFIRMATION } from './idle-rule';
 import type { FlavorState } from '../../contracts/state';
-import { FakeFleet } from './fake-fleet';
+import { FakeClouds, type FakeCloud } from './fake-cloud';
 import { FakeJobs } from './fake-jobs';
 import { FakePlanner } from './fake-planner';
 import { connectTestEnv, createTestWorker, uniqueName } from './temporal';
 import { eventually } from './wait';
 
 /**
- * A real worker on the test server with in-memory fleets (one per flavor) and an in-process planner:
- * the workflow, its timers, signals, queries, updates and local activities all run for real.
+ * A real worker on the test server with the real fleet over an in-memory Nova and GitHub (one per flavor,
+ * test/support/fake-cloud.ts) and an in-process planner: the workflow, its timers, signals, queries,
+ * updates, local activities and the fleet's code all run for real.
  */
 export class FlavorHarness {
   readonly planner = new FakePlanner();
-  readonly fleets = new Map<string, FakeFleet>();
+  readonly clouds = new FakeClouds();
   readonly jobs = new FakeJobs();
   readonly handles: WorkflowHandle<FlavorWorkflow>[] = [];
   private worker?: Worker;
@@ -54,15 +55,9 @@ export class FlavorHarness {
   }
 
   private activities() {
-    const fleet: RunnerFleet = {
-      createRunners: (request) => this.fleet(request.spec.flavor).createRunners(request),
-      cleanupRunners: (request) => this.fleet(request.spec.flavor).cleanupRunners(),
-      deleteIdleRunners: (request) => this.fleet(request.spec.flavor).deleteIdleRunners(request),
-      deleteBusyRunners: (request) => this.fleet(request.spec.flavor).deleteBusyRunners(request),
-    };
     return createActivities({
       planner: this.planner,
-      fleet,
+      fleet: this.clouds.fleet,
       jobs: this.jobs,
       signalPressure: (run, signal) => this.client.getHandle(run.workflowId, run.runId).signal(pressureSignal, signal),
     });
@@ -76,10 +71,9 @@ export class FlavorHarness {
     await this.connected?.teardown();
   }
 
-  fleet(flavor: string): FakeFleet {
-    let fleet = this.fleets.get(flavor);
-    if (!fleet) this.fleets.set(flavor, (fleet = new FakeFleet()));
-    return fleet;
+  /** The flavor's fake cloud: its runners, its Nova and GitHub, what the workflow asked of its fleet. */
+  fleet(flavor: string): FakeCloud {
+    return this.clouds.of(flavor);
   }
 
   /**

@@ -1,7 +1,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, type MetricsExporterConfig, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, Worker, type MetricsExporterConfig, type WorkerOptions } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
+import { capturingLogger, forwardedCoreLogs } from './sdk-logger';
 
 /**
  * The dev server test/setup/global-setup.ts started for this run. `metrics`: where the SDK's own metrics
@@ -10,8 +11,11 @@ import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
 export function connectTestEnv(options: { metrics?: MetricsExporterConfig } = {}): Promise<TestWorkflowEnvironment> {
   const address = process.env.TEMPORAL_TEST_ADDRESS;
   if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is unset: run the tests through jest (test/setup)');
-  // Workers log at INFO by default: every state change and expected activity failure. Tests want warnings only.
-  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { metrics: options.metrics } });
+  // The worker's and the workflows' logs go to the test's capture: printed only when the test fails.
+  Runtime.install({
+    logger: capturingLogger(),
+    telemetryOptions: { metrics: options.metrics, logging: forwardedCoreLogs },
+  });
   return TestWorkflowEnvironment.createFromExistingServer({ address });
 }
 

@@ -1,19 +1,17 @@
-import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { connectGitHub, type GitHubConnection } from '../../activities/github/client';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { buildActivities } from '../../worker/activities';
-import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
-import { instrumentActivities } from '../../worker/metrics/instrument';
-import { pressureObserver } from '../../worker/metrics/pressure-observer';
-import { startMetricsServer, type MetricsServer } from '../../worker/metrics/server';
+import type { MetricsServer } from '../../worker/metrics/server';
 import { sdkMetricsExporter } from '../../worker/metrics/sdk-exporter';
 import { createWorkerMetrics } from '../../worker/metrics/worker-metrics';
 import { startFlavor as startFlavorWorkflow } from '../../contracts/start-flavor';
-import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { connectTestEnv, uniqueName } from '../support/temporal';
 import { WITHOUT_IDLE_CONFIRMATION } from '../support/idle-rule';
+import { sample } from '../support/prometheus-text';
 import { eventually } from '../support/wait';
+import { startInstrumentedWorker, type InstrumentedWorker } from './support/instrumented-worker';
 
 /**
  * The worker's metrics over a real scenario: a real worker on the test server runs two flavors with the
@@ -22,6 +20,7 @@ import { eventually } from '../support/wait';
  */
 let env: TestWorkflowEnvironment;
 let cloud: SimulatedCloud;
+let instrumented: InstrumentedWorker;
 let worker: Worker;
 let running: Promise<void>;
 let server: MetricsServer;
@@ -35,65 +34,27 @@ beforeAll(async () => {
   env = await connectTestEnv({ metrics: sdk.telemetry });
   cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 100 } });
   probe = connectGitHub({ auth: { kind: 'token', token: cloud.github.token }, baseUrl: cloud.github.url });
-  const metrics = createWorkerMetrics({ github: { api: 'simulator', read: () => probe.rateLimit } });
-  const config = cloud.workerConfig({ address: env.address, namespace: 'default', taskQueue });
-  // The client the stream activities signal through, with the observer runWorker puts on its own.
-  const client = new Client({ connection: env.connection, interceptors: { workflow: [pressureObserver(metrics)] } });
-  worker = await createTestWorker(env, {
-    taskQueue,
-    activities: instrumentActivities(buildActivities(config, client), metrics),
-    sinks: flavorMetricsSinks(metrics.flavors),
-  });
-  running = worker.run();
-  server = await startMetricsServer({
-    host: '127.0.0.1',
-    port: 0,
-    registry: metrics.registry,
-    extra: sdk.scrape,
-    workerState: () => worker.getState(),
-  });
+  const github = { api: 'simulator', read: () => probe.rateLimit };
+  instrumented = await startInstrumentedWorker(env, cloud, { taskQueue, github, sdkScrape: sdk.scrape });
+  ({ worker, running, server } = instrumented);
 });
 
 /** Workflows the tests leave to afterAll, which ends them after the worker. */
 const ended: WorkflowHandle[] = [];
 
 afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running;
+  await instrumented?.close();
   for (const handle of ended) await handle.terminate('test over').catch(() => undefined);
-  await server?.close();
   await cloud?.close();
   await env?.teardown();
 });
 
-const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
-
-/**
- * The value of one series, `name{labels}` as prom-client writes it, or undefined. A series the SDK
- * writes carries its own labels too (namespace, task queue, workflow type): the asked ones must match.
- */
-function sample(text: string, series: string): number | undefined {
-  const wanted = parseSeries(series);
-  const matches = text
-    .split('\n')
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line) => ({
-      ...parseSeries(line.slice(0, line.lastIndexOf(' '))),
-      value: line.slice(line.lastIndexOf(' ') + 1),
-    }))
-    .filter(({ name, labels }) => name === wanted.name && wanted.labels.every((label) => labels.includes(label)));
-  if (matches.length > 1) throw new Error(`${series} matches ${matches.length} series`);
-  return matches[0] && Number(matches[0].value);
-}
-
-function parseSeries(series: string): { name: string; labels: string[] } {
-  const brace = series.indexOf('{');
-  if (brace < 0) return { name: series, labels: [] };
-  return { name: series.slice(0, brace), labels: series.slice(brace + 1, -1).split(/,(?=[a-zA-Z_]+=")/) };
-}
+const scrape = () => instrumented.scrape();
 
 const until = (what: string, accept: (text: string) => boolean) =>
   eventually(scrape, accept, { what, timeoutMs: 45_000, intervalMs: 200 });
+
+const vm = { image: 'ubuntu-24.04', openstackFlavor: 'm1.small', network: 'runners-net' };
 
 async function startFlavor(flavor: string, pressure: number) {
   cloud.planner.setPressure(flavor, pressure);
@@ -101,11 +62,9 @@ async function startFlavor(flavor: string, pressure: number) {
     taskQueue,
     settings: {
       ...WITHOUT_IDLE_CONFIRMATION,
+      ...vm,
       flavor,
       cleanupIntervalSeconds: 1,
-      image: 'ubuntu-24.04',
-      openstackFlavor: 'm1.small',
-      network: 'runners-net',
       labels: ['self-hosted', flavor],
     },
   });
@@ -139,6 +98,33 @@ test('a scale-up observes its latency, the create included, and each new runner 
     // Ended once the worker is down (afterAll): ending it under its running stream makes the SDK warn.
     ended.push(handle);
   }
+});
+
+test('a flavor stopped and drained leaves no gauge behind, and keeps its counters', async () => {
+  const s = uniqueName('ms');
+  const is = `{flavor="${s}"}`;
+  // Static mode: no stream to end under the stopping workflow.
+  const { handle } = await startFlavorWorkflow(env.client, {
+    taskQueue,
+    settings: {
+      ...WITHOUT_IDLE_CONFIRMATION,
+      ...vm,
+      flavor: s,
+      mode: 'static',
+      minRunners: 1,
+      cleanupIntervalSeconds: 1,
+    },
+  });
+  await until('its runner online', (t) => sample(t, `idle_runners_count${is}`) === 1);
+  expect(sample(await scrape(), `expected_runners_count${is}`)).toBe(1);
+
+  await handle.cancel();
+  await expect(handle.result()).rejects.toThrow();
+  const after = await scrape();
+  const gauges = ['expected_runners_count', 'fallback_active', 'cleanup_interval_seconds', 'idle_runners_count'];
+  expect(gauges.filter((name) => sample(after, `${name}${is}`) !== undefined)).toEqual([]);
+  expect(sample(after, `runners_count{flavor="${s}",state="idle"}`)).toBeUndefined();
+  expect(sample(after, `created_runners_total${is}`)).toBe(1);
 });
 
 test('a scale-up, a busy runner, a scale-down and a finished job show per flavor; /health follows the worker', async () => {

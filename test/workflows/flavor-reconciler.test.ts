@@ -8,7 +8,7 @@ import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
 import { temporalCliPath } from '../../worker/temporal-cli';
 import { useFlavorHarness } from '../support/flavor-harness';
 import { uniqueName } from '../support/temporal';
-import { eventually, sleep } from '../support/wait';
+import { eventually } from '../support/wait';
 
 /** Ticks that never come during a test, where the test is about the create path. */
 const noTicks = { cleanupIntervalSeconds: 3600 };
@@ -57,8 +57,9 @@ describe('create path', () => {
     expect(paused.totals.createFailures).toBe(2);
     const createsWhilePaused = fleet.callsOf('create').length;
     harness.planner.set(flavor, 3);
-    await harness.until(handle, (s) => s.lastPressure === 3);
-    await sleep(500);
+    // A create would start in the workflow task that takes the pressure, and a local activity holds that
+    // task (and the query) until it ends: the answer that shows the new desired shows any create too.
+    await harness.until(handle, (s) => s.lastPressure === 3 && s.desired === 3);
     expect(fleet.callsOf('create')).toHaveLength(createsWhilePaused);
     fleet.capacity = undefined;
     const resumed = await harness.until(handle, (s) => s.currentRunners === 3 && !s.creationPaused);
@@ -86,12 +87,11 @@ describe('history economy', () => {
 describe('cleanup loop', () => {
   test('the first tick runs at start and removes stale runners before any pressure is seen', async () => {
     const { flavor, handle, fleet } = await harness.startFlavor(noTicks);
-    expect(flavor).toBeTruthy();
-    fleet.runners.set('left-over-1', { state: 'offline', createdAt: '2026-01-01T00:00:00Z', stale: 'boot timeout' });
-    fleet.runners.set(`${flavor}-41`, { state: 'idle', createdAt: '2026-01-01T00:00:00Z' });
+    fleet.addRunner(`${flavor}-7`, 'offline', '2026-01-01T00:00:00Z');
+    fleet.addRunner(`${flavor}-41`, 'idle', '2026-01-01T00:00:00Z');
     const state = await harness.until(handle, (s) => s.lastCleanup !== undefined);
     expect(state.lastCleanup?.removed).toEqual([
-      { name: 'left-over-1', reason: 'boot_timeout', detail: 'boot timeout' },
+      { name: `${flavor}-7`, reason: 'boot_timeout', detail: 'not online 1200 s after boot' },
     ]);
     expect(state.desired).toBeUndefined();
     expect(state.currentRunners).toBe(1);
@@ -117,7 +117,7 @@ describe('cleanup loop', () => {
     // Jobs end elsewhere and their runners vanish; the count still says 2 until a tick lists the fleet.
     harness.planner.set(flavor, 3);
     await harness.until(handle, (s) => s.currentRunners === 3);
-    for (const name of busy) fleet.runners.delete(name);
+    for (const name of busy) fleet.finishJob(name);
     const up = await harness.until(handle, (s) => s.lastCleanup?.created === 2);
     expect(up.currentRunners).toBe(3);
     expect(fleet.runners.size).toBe(3);
@@ -127,19 +127,13 @@ describe('cleanup loop', () => {
     const { handle, fleet } = await harness.startFlavor({ mode: 'static', minRunners: 1, cleanupIntervalSeconds: 2 });
     await harness.until(handle, (s) => s.currentRunners === 1);
     fleet.failCleanup = true;
-    // The tick's activity retries for about half a minute before the tick counts as failed.
-    const failed = await eventually(
-      () => harness.state(handle),
-      (s) => s.lastCleanup?.error !== undefined,
-      {
-        timeoutMs: 75_000,
-        what: 'a failed tick',
-      },
-    );
+    // The tick's activity uses up its retries (test/setup/shorter-retries.ts: a third of a second here,
+    // half a minute in production) before the tick counts as failed.
+    const failed = await harness.until(handle, (s) => s.lastCleanup?.error !== undefined, 'a failed tick');
     expect(failed.lastCleanup?.error).toContain('cloud unavailable');
     fleet.failCleanup = false;
     await harness.until(handle, (s) => s.lastCleanup !== undefined && s.lastCleanup.error === undefined);
-  }, 120_000);
+  });
 });
 
 describe('planner stream failures', () => {
@@ -213,7 +207,23 @@ describe('planner stream failures', () => {
     const state = await harness.until(handle, (s) => s.stream?.lastError !== undefined);
     expect(state.stream).toMatchObject({ connected: false, retryInSeconds: 30, reconnects: 0 });
     expect(state.stream?.lastError).toContain(type);
-    await sleep(2500);
+    // The next connect waits on a timer of the cap, and no second stream was scheduled before it.
+    const history = await eventually(
+      async () => {
+        const events = (await handle.fetchHistory()).events ?? [];
+        return {
+          timerSeconds: events.flatMap(({ timerStartedEventAttributes: timer }) =>
+            timer ? [Number(timer.startToFireTimeout?.seconds)] : [],
+          ),
+          streams: events.filter(
+            (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'streamPressure',
+          ).length,
+        };
+      },
+      ({ timerSeconds }) => timerSeconds.includes(30),
+      { what: 'the reconnect timer of 30 s' },
+    );
+    expect(history.streams).toBe(1);
     expect((await harness.state(handle)).stream?.reconnects).toBe(0);
   });
 });
@@ -323,8 +333,11 @@ describe('modes and lifetime', () => {
 async function eventuallyOneStream(flavor: string): Promise<void> {
   // The previous run's stream stops at its next signal (its run is closed) or at its cancellation.
   harness.planner.set(flavor, 1_000);
-  for (let i = 0; i < 100 && harness.planner.openStreams(flavor) !== 1; i += 1) await sleep(100);
-  expect(harness.planner.openStreams(flavor)).toBe(1);
+  await eventually(
+    async () => harness.planner.openStreams(flavor),
+    (open) => open === 1,
+    { what: 'one open stream' },
+  );
 }
 
 test('every history recorded above replays without non-determinism', async () => {

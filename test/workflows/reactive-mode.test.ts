@@ -3,7 +3,7 @@ import { executeUpdateRetrying } from '../../client/update-retry';
 import { applySettingsUpdate, jobSignal } from '../../contracts/definitions';
 import type { FlavorSettingsInput } from '../../contracts/settings';
 import { useFlavorHarness } from '../support/flavor-harness';
-import { eventually, sleep } from '../support/wait';
+import { eventually } from '../support/wait';
 
 /**
  * Reactive mode on a real Temporal server with in-memory fleets and jobs (the simulators' version is
@@ -51,11 +51,14 @@ async function applyQuantity(
   extra: Partial<FlavorSettingsInput> = {},
 ) {
   const settings = harness.settings(started.flavor, { ...reactive, ...extra, maxRunners: quantity });
-  const { runs, totals } = await harness.state(started.handle);
+  const { runs } = await harness.state(started.handle);
   await executeUpdateRetrying(started.handle, applySettingsUpdate, [settings]);
+  await harness.until(started.handle, (s) => s.runs === runs + 1, 'the new run');
+  // lastCleanup is carried over: the old run may tick once more before it continues as new.
+  const newRunStart = (await started.handle.describe()).startTime.getTime();
   return harness.until(
     started.handle,
-    (s) => s.runs === runs + 1 && s.totals.cleanupTicks > totals.cleanupTicks,
+    (s) => s.lastCleanup !== undefined && Date.parse(s.lastCleanup.at) >= newRunStart,
     'the new run ticked',
   );
 }
@@ -159,10 +162,17 @@ test('a consumer killed mid-wait gives its job back; the next one makes no secon
   // The next tick counts 1 runner + 1 consumer against quantity 1: the consumer serving the job is killed.
   const killed = await harness.until(handle, (s) => s.queue?.consumers === 0 && s.queue.size === 1);
   expect(killed.queue?.inFlight).toBe(0);
+  const looks = () => harness.jobs.checks.filter((url) => url === jobUrl(jobId)).length;
+  const looksBefore = looks();
   // More room: a new consumer takes the job back, reuses its runner, and it is picked up.
   await applyQuantity({ flavor, handle }, 2, { jobPickupWindowSeconds: 10, cleanupIntervalSeconds: 2 });
   await harness.until(handle, (s) => s.queue?.inFlight === 1, 'the job taken again');
-  await sleep(500);
+  // The new consumer's first look still finds the job queued: it goes on to wait for the pickup.
+  await eventually(
+    async () => looks(),
+    (n) => n > looksBefore,
+    { what: 'the new consumer’s first look' },
+  );
   pickUp([jobId]);
   const state = await harness.until(handle, (s) => s.queue?.acknowledged === 1);
   expect(state.queue?.dropped).toBe(0);
@@ -194,12 +204,9 @@ test('a consumer whose look at GitHub keeps failing ends; its job waits in the q
   const jobId = nextJobId++;
   harness.jobs.failing.add(jobUrl(jobId));
   await handle.signal(jobSignal, { jobId, labels: ['small'], url: jobUrl(jobId) });
-  // Each consumer gives up after checkJob's four attempts (about 7 s), then the other takes the job.
-  const failed = await eventually(
-    () => harness.state(handle),
-    (s) => s.queue?.consumers === 0,
-    { what: 'both consumers ended', timeoutMs: 60_000 },
-  );
+  // Each consumer gives up after checkJob's four attempts (7 s in production, 70 ms with the tests'
+  // shorter retries), then the other takes the job.
+  const failed = await harness.until(handle, (s) => s.queue?.consumers === 0, 'both consumers ended');
   expect(failed.queue).toMatchObject({ size: 1, inFlight: 0, dropped: 0 });
   expect((await handle.describe()).status.name).toBe('RUNNING');
   expect(fleet.callsOf('create')).toHaveLength(0);

@@ -1,8 +1,14 @@
 import type { JobMessage } from '../../contracts/activities';
 
-/** What a verified delivery asks for: a queued job to enqueue, nothing, or it is malformed (400). */
+/**
+ * What a verified delivery asks for: a queued job to enqueue, nothing, or it is malformed (400). A job's
+ * in_progress asks for nothing either, but says which runner took it (for job_wait_seconds).
+ */
 export type Delivery =
-  { kind: 'job'; job: JobMessage } | { kind: 'ignored'; reason: string } | { kind: 'invalid'; reason: string };
+  | { kind: 'job'; job: JobMessage }
+  | { kind: 'started'; jobId: number; runnerName?: string; reason: string }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'invalid'; reason: string };
 
 /** Bounds on what goes into a workflow signal (and so into its history); GitHub's own jobs are far below. */
 const maxLabels = 100;
@@ -28,6 +34,7 @@ export function readDelivery(event: string | undefined, payloadText: string): De
   }
   if (!isObject(payload)) return { kind: 'invalid', reason: 'the payload is not a JSON object' };
   if (typeof payload.action !== 'string') return { kind: 'invalid', reason: 'action is missing' };
+  if (payload.action === 'in_progress') return started(payload.workflow_job);
   if (payload.action !== 'queued') return { kind: 'ignored', reason: `action ${payload.action.slice(0, 64)}` };
   const job = payload.workflow_job;
   if (!isObject(job)) return { kind: 'invalid', reason: 'workflow_job is missing' };
@@ -45,4 +52,12 @@ export function readDelivery(event: string | undefined, payloadText: string): De
     return { kind: 'invalid', reason: 'workflow_job.url is missing' };
   }
   return { kind: 'job', job: { jobId: id, labels: labels as string[], url } };
+}
+
+/** An in_progress job: its id and runner_name when they are there (anything else is ignored as before). */
+function started(job: unknown): Delivery {
+  const reason = 'action in_progress';
+  if (!isObject(job) || typeof job.id !== 'number' || !Number.isSafeInteger(job.id)) return { kind: 'ignored', reason };
+  const runnerName = typeof job.runner_name === 'string' ? job.runner_name : undefined;
+  return { kind: 'started', jobId: job.id, runnerName, reason };
 }

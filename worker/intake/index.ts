@@ -8,6 +8,7 @@ import { FLAVOR_WORKFLOW_TYPE, flavorWorkflowId, type FlavorWorkflow } from '../
 import { jobSignal } from '../../contracts/definitions';
 import { resolveSettings, type FlavorSettingsInput } from '../../contracts/settings';
 import { readDelivery } from './delivery';
+import { JobWaitClock } from './job-wait';
 import { payloadOf } from './payload';
 import { readBody } from './read-body';
 import { routeJob } from './route-job';
@@ -34,6 +35,8 @@ export interface JobIntakeOptions {
   log: Pick<Logger, 'debug' | 'info' | 'warn'>;
   /** Larger bodies are refused with 413 (default 1 MiB; GitHub caps payloads at 25 MB, jobs are a few KB). */
   maxBodyBytes?: number;
+  /** Where each job's wait goes: from its queued delivery to its runner taking it (job-wait.ts). */
+  observeJobWait?: (flavor: string, seconds: number) => void;
 }
 
 export interface JobIntake {
@@ -66,6 +69,7 @@ export async function startJobIntake(options: JobIntakeOptions): Promise<JobInta
   const { secret } = options;
   const verified = signatureCheck(typeof secret === 'function' ? secret : () => secret);
   const flavors = options.flavors.map((input) => ({ input, ...resolveSettings(input) }));
+  const jobWait = options.observeJobWait && new JobWaitClock(flavors, options.observeJobWait);
 
   const enqueue = async (flavor: (typeof flavors)[number], job: JobMessage): Promise<Answer> => {
     const workflowId = flavorWorkflowId(flavor.flavor);
@@ -102,12 +106,16 @@ export async function startJobIntake(options: JobIntakeOptions): Promise<JobInta
     if (payload.kind === 'refused') return { status: payload.status, body: { error: payload.reason } };
     const delivery = readDelivery(header(req, 'x-github-event'), payload.text);
     if (delivery.kind === 'invalid') return { status: 400, body: { error: delivery.reason } };
-    if (delivery.kind === 'ignored') return { status: 200, body: { result: 'ignored', reason: delivery.reason } };
+    if (delivery.kind === 'started') jobWait?.started(delivery.jobId, delivery.runnerName);
+    if (delivery.kind === 'ignored' || delivery.kind === 'started') {
+      return { status: 200, body: { result: 'ignored', reason: delivery.reason } };
+    }
     const flavor = routeJob(delivery.job.labels, flavors);
     if (!flavor) {
       const reason = `no reactive flavor has the labels ${JSON.stringify(delivery.job.labels)}`;
       return { status: 200, body: { result: 'no flavor', jobId: delivery.job.jobId, reason } };
     }
+    jobWait?.queued(delivery.job.jobId);
     return enqueue(flavor, delivery.job);
   };
 

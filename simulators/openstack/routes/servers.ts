@@ -67,6 +67,7 @@ export function serverRoutes(state: SimState): Route[] {
     };
     const result = page(rows, ctx, path, positionOf, state.pageSizeMax);
     if ('status' in result) return result;
+    state.stats.serversListed += result.rows.length;
     const body: Record<string, unknown> = {
       servers: result.rows.map((s) =>
         detail ? detailOf(s, ctx, 'detail') : { id: s.id, name: s.name, links: links(ctx, 'servers', s.id) },

@@ -167,7 +167,7 @@ describe.each<[Description, string]>([
 
 /** The client's calls, each answer it handles at least once. */
 async function runScenarios(sim: GitHubSimulator, fetch: typeof globalThis.fetch, privateKey: string): Promise<void> {
-  const common = { baseUrl: sim.url, request: { fetch }, log: { warn: () => undefined, error: () => undefined } };
+  const common = { baseUrl: sim.url, request: { fetch }, log: { warn: () => undefined } };
   const pat = { kind: 'token' as const, token: sim.token };
   const org = createGitHubRunnerClient({ ...common, auth: pat, scope: { org: 'acme' } });
   const repo = createGitHubRunnerClient({ ...common, auth: pat, scope: { owner: 'acme', repo: 'widgets' } });
