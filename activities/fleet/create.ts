@@ -1,6 +1,7 @@
 import type { CreateRunnersResult, RunnerSpec } from '../../contracts/activities';
 import { runnerLabels } from '../../policy/runner-labels';
 import { errorMessage, mapConcurrent } from './concurrency';
+import { markCreate } from '../trace';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';
 import { renderUserData } from './user-data';
@@ -58,13 +59,16 @@ async function createOne(
     // An earlier attempt registered the name and may have asked for its VM, which Nova can still make.
     return { name, created: false, reason: GIVEN_UP };
   }
+  markCreate('registered');
+  const userData = renderUserData(registration.encodedJitConfig, options.boot);
+  markCreate('user-data-rendered');
   try {
     await compute.createServer({
       name,
       image: spec.image,
       flavor: spec.openstackFlavor,
       network: spec.network,
-      userData: renderUserData(registration.encodedJitConfig, options.boot),
+      userData,
       metadata: ownershipMetadata(options.managerId, spec.flavor),
       securityGroups: options.securityGroups,
       keyName: options.keyName,
