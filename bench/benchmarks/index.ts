@@ -1,0 +1,15 @@
+import type { BenchOutcome } from '../results';
+import { burstBenchmark } from './burst';
+import { economyBenchmark } from './economy';
+import { latencyBenchmark } from './latency';
+import { scaleBenchmark } from './scale';
+
+/** The benchmarks `npm run bench` runs, in the order BENCHMARKS.md shows them (the soak's result after). */
+export const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
+  latency: latencyBenchmark,
+  burst: burstBenchmark,
+  scale: scaleBenchmark,
+  economy: economyBenchmark,
+};
+
+export const BENCHMARK_ORDER = Object.keys(BENCHMARKS);
