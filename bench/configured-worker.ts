@@ -41,7 +41,7 @@ export async function startWorkerProcess(
 ): Promise<WorkerProcess> {
   const config = cloud.workerConfig({ ...temporal, namespace: 'default' }, managerId);
   const credentials = cloud.openstack.credentials;
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'chaos-worker-')), 'worker.yaml');
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'worker-config-')), 'worker.yaml');
   // JSON is YAML; no secret goes into the file.
   const fileConfig = {
     managerId,

@@ -3,22 +3,9 @@
  * bench/results/<name>.json and <name>.svg, prints its figures as they are measured, and BENCHMARKS.md's
  * table is regenerated from every result file there. Sizes: see bench/parameters.ts.
  */
-import { burstBenchmark } from './benchmarks/burst';
-import { economyBenchmark } from './benchmarks/economy';
-import { economyScaleBenchmark } from './benchmarks/economy-scale';
-import { latencyBenchmark } from './benchmarks/latency';
-import { scaleBenchmark } from './benchmarks/scale';
+import { BENCHMARK_ORDER as ORDER, BENCHMARKS } from './benchmarks';
 import { updateBenchmarksMd } from './markdown';
-import { loadAverage, machineInfo, readResults, writeResult, type BenchOutcome, type BenchResult } from './results';
-
-const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
-  latency: latencyBenchmark,
-  burst: burstBenchmark,
-  scale: scaleBenchmark,
-  economy: economyBenchmark,
-  'economy-scale': economyScaleBenchmark,
-};
-const ORDER = Object.keys(BENCHMARKS);
+import { loadAverage, machineInfo, readResults, writeResult, type BenchResult } from './results';
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

@@ -37,7 +37,11 @@ export async function followPressureStream(run: FlavorRun): Promise<void> {
       state.recordStreamHandover('the stream worker shut down', now());
       continue;
     } catch (err) {
-      if (CancellationScope.current().consideredCancelled) throw err;
+      // Cancelled (a stop, or the end of the run before continue-as-new): the stream is over, however its
+      // last attempt ended. An attempt that failed on its own after the cancel (a 401 before its first
+      // heartbeat heard of it) is no cancellation error: rethrown, it failed every workflow task after it,
+      // and the flavor could never stop (soak seed 42, 10 minutes).
+      if (CancellationScope.current().consideredCancelled) return;
       // Its worker crashed (heartbeats stopped): not a planner outage either. Same handover, no fallback.
       if (heartbeatLost(err)) {
         state.recordStreamHandover('the stream worker stopped heartbeating', now());

@@ -1,13 +1,18 @@
 /**
  * `npm run soak -- --seed 42 --minutes 10`: the randomized fault soak (run.ts). Writes the JSON result
- * and the SVG timeline to bench/results/soak.* (or `--out <path without extension>`), prints the events
- * per kind, the checks made and every violation with the events before it, and exits 1 on any violation.
+ * and the SVG timeline to bench/results/soak.* (there, BENCHMARKS.md's results are regenerated too) or
+ * to `--out <path without extension>`, prints the events per kind, the checks made and every violation
+ * with the events before it, and exits 1 on any violation.
  * `--without-idle-confirmation` turns the rule off, to show the soak catches the jobs that then die.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runSoak, type SoakResult } from './run';
+import { BENCHMARK_ORDER } from '../benchmarks';
+import { updateBenchmarksMd } from '../markdown';
+import { loadAverage, readResults, RESULTS_DIR } from '../results';
+import { soakResult, soakSummary } from './report';
+import { runSoak } from './run';
 
 const USAGE = 'usage: npm run soak -- --seed <integer> --minutes <number> [--out <path>] [--without-idle-confirmation]';
 
@@ -16,7 +21,7 @@ function options() {
     options: {
       seed: { type: 'string', default: '42' },
       minutes: { type: 'string', default: '10' },
-      out: { type: 'string', default: path.join(__dirname, '..', 'results', 'soak') },
+      out: { type: 'string', default: path.join(RESULTS_DIR, 'soak') },
       'without-idle-confirmation': { type: 'boolean', default: false },
     },
   });
@@ -28,31 +33,6 @@ function options() {
   return { seed, minutes, out: values.out, withoutRule: values['without-idle-confirmation'] };
 }
 
-function summary(result: SoakResult): string {
-  const lines = [
-    `soak seed ${result.seed}: ${result.durationSeconds} s, load average ${result.machine.loadAverage.start.toFixed(1)} → max ${result.machine.loadAverage.max.toFixed(1)} on ${result.machine.cores} cores`,
-    `events executed (of scheduled): ${Object.entries(result.scheduled)
-      .map(([kind, n]) => `${kind} ${result.executed[kind as keyof SoakResult['executed']] ?? 0}/${n}`)
-      .join(', ')}`,
-    `jobs: ${Object.entries(result.jobs)
-      .map(([what, n]) => `${what} ${n}`)
-      .join(', ')}`,
-    `checks: ${Object.entries(result.checks)
-      .map(([what, n]) => `${what}: ${n}`)
-      .join('; ')}`,
-    `secrets searched: ${result.secrets.secrets} in ${result.secrets.histories} histories and ${result.secrets.logLines} log lines`,
-    `desired reached after the last fault (s): ${Object.entries(result.convergenceSeconds)
-      .map(([flavor, s]) => `${flavor} ${s ?? 'never'}`)
-      .join(', ')}`,
-    `${result.violations.length} violations`,
-  ];
-  for (const v of result.violations) {
-    lines.push(`  at ${v.at} s, ${v.invariant}: ${v.detail}`);
-    for (const before of v.before.slice(-8)) lines.push(`      after ${before}`);
-  }
-  return lines.join('\n');
-}
-
 async function main(): Promise<void> {
   let parsed: ReturnType<typeof options>;
   try {
@@ -61,18 +41,22 @@ async function main(): Promise<void> {
     console.error(`${(err as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const { result, svg } = await runSoak({
+  const load = loadAverage();
+  const { figures, svg } = await runSoak({
     seed: parsed.seed,
     minutes: parsed.minutes,
     overrides: parsed.withoutRule ? { idleConfirmSeconds: 0, minRunnerAgeSeconds: 0 } : undefined,
     log: (line) => console.log(line),
   });
+  const result = soakResult(figures, load);
   mkdirSync(path.dirname(parsed.out), { recursive: true });
   writeFileSync(`${parsed.out}.json`, `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(`${parsed.out}.svg`, svg);
-  console.log(summary(result));
+  // Written beside the benchmarks' results, it joins BENCHMARKS.md's generated section.
+  if (path.resolve(path.dirname(parsed.out)) === RESULTS_DIR) await updateBenchmarksMd(readResults(BENCHMARK_ORDER));
+  console.log(soakSummary(figures));
   console.log(`written: ${parsed.out}.json, ${parsed.out}.svg`);
-  process.exit(result.passed ? 0 : 1);
+  process.exit(figures.passed ? 0 : 1);
 }
 
 main().catch((err: unknown) => {

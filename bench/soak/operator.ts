@@ -3,6 +3,7 @@ import { applySettingsUpdate, flushUpdate } from '../../contracts/definitions';
 import { flavorWorkflowId, type FlavorWorkflow } from '../../contracts/flavor-workflow';
 import type { FlavorSettingsInput } from '../../contracts/settings';
 import { startFlavor } from '../../contracts/start-flavor';
+import { withDeadline } from './deadline';
 import { flavorSettings } from './settings';
 
 /**
@@ -23,6 +24,8 @@ export interface Operator {
 }
 
 const CALL_DEADLINE_MS = 180_000;
+/** A stop waits for busy runners' jobs (40 s at most) and idle confirmation: three minutes is plenty. */
+const STOP_DEADLINE_MS = 180_000;
 const RETRY_MS = 1_000;
 
 export function createOperator(client: Client, taskQueue: string): Operator {
@@ -49,7 +52,7 @@ export function createOperator(client: Client, taskQueue: string): Operator {
       stopping.add(flavor);
       try {
         await retried(`stop ${flavor}`, () => handle(flavor).cancel());
-        return await retried(`the end of ${flavor}`, () =>
+        const ended = retried(`the end of ${flavor}`, () =>
           handle(flavor)
             .result()
             .then(
@@ -60,6 +63,7 @@ export function createOperator(client: Client, taskQueue: string): Operator {
               },
             ),
         );
+        return await withDeadline(ended, STOP_DEADLINE_MS, `the stop of ${flavor}`).catch((err: Error) => err.message);
       } finally {
         stopping.delete(flavor);
       }

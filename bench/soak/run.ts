@@ -25,6 +25,7 @@ import {
 } from './settings';
 import { startSoakTemporal } from './temporal-server';
 import { timelineSvg } from './timeline-svg';
+import { withDeadline } from './deadline';
 import { startWorkerPool } from './workers';
 
 export interface SoakOptions {
@@ -35,13 +36,15 @@ export interface SoakOptions {
   log?: (line: string) => void;
 }
 
-export interface SoakResult {
+export interface SoakFigures {
   seed: number;
   minutes: number;
   startedAt: string;
   durationSeconds: number;
-  machine: { cores: number; loadAverage: { start: number; max: number; end: number } };
+  /** The 1-minute load average: the machine is shared, and a loaded one stretches every timing. */
+  loadAverage: { start: number; max: number; end: number };
   flavors: string[];
+  workers: number;
   settings: Record<string, unknown>;
   scheduled: Partial<Record<EventKind, number>>;
   executed: Partial<Record<EventKind, number>>;
@@ -62,10 +65,10 @@ const TASK_QUEUE = 'soak';
 const WARMUP_MS = 10_000;
 /** Room after the budget for the last windows' recoveries. */
 const TAIL_MS = CONVERGENCE_BUDGET_MS + 5_000;
-/** A stop waits for busy runners' jobs (40 s at most) and idle confirmation: three minutes is plenty. */
-const FINAL_STOP_DEADLINE_MS = 180_000;
+/** No event takes longer: a stop (three minutes at most) and a start again, or a restart retried. */
+const EVENT_DEADLINE_MS = 300_000;
 
-export async function runSoak(options: SoakOptions): Promise<{ result: SoakResult; svg: string }> {
+export async function runSoak(options: SoakOptions): Promise<{ figures: SoakFigures; svg: string }> {
   const log = options.log ?? (() => undefined);
   const durationMs = Math.round(options.minutes * 60_000);
   const flavors = SOAK_FLAVORS;
@@ -125,20 +128,29 @@ export async function runSoak(options: SoakOptions): Promise<{ result: SoakResul
     };
     log(`soak seed ${options.seed}, ${options.minutes} min: ${schedule.length} events scheduled`);
     const executed: SoakEvent[] = [];
-    const running = schedule.map(async (event) => {
-      await sleepUntil(startedAt + event.at);
-      try {
-        await runEvent(event, context);
-        executed.push(event);
-        observer.eventDone(describe(event));
-      } catch (err) {
-        observer.eventDone(`${describe(event)} failed`);
-        observer.violations.push({
-          at: Math.round((Date.now() - startedAt) / 100) / 10,
-          invariant: 'every event carried out',
-          detail: `${describe(event)}: ${err instanceof Error ? err.message : String(err)}`,
-          before: [],
-        });
+    // One channel's events in order: one that runs long (a restart while the server is away, a stop
+    // waiting for jobs) delays the next of its channel rather than overlapping it.
+    const channels = new Map<string, SoakEvent[]>();
+    for (const event of schedule) channels.set(event.channel, [...(channels.get(event.channel) ?? []), event]);
+    const seconds = () => Math.round((Date.now() - startedAt) / 100) / 10;
+    const running = [...channels.values()].map(async (events) => {
+      for (const event of events) {
+        await sleepUntil(startedAt + event.at);
+        try {
+          await withDeadline(runEvent(event, context), EVENT_DEADLINE_MS, describe(event));
+          executed.push(event);
+          observer.eventDone(describe(event));
+          log(`${seconds()} s ${describe(event)}`);
+        } catch (err) {
+          observer.eventDone(`${describe(event)} failed`);
+          observer.violations.push(
+            violation(
+              startedAt,
+              'every event carried out',
+              `${describe(event)}: ${err instanceof Error ? err.message : String(err)}`,
+            ),
+          );
+        }
       }
     });
     const progress = setInterval(
@@ -161,12 +173,7 @@ export async function runSoak(options: SoakOptions): Promise<{ result: SoakResul
     // Every flavor stopped: nothing of any may be left.
     await Promise.all(
       flavors.map(async (flavor) => {
-        const outcome = await withDeadline(
-          operator.stop(flavor),
-          FINAL_STOP_DEADLINE_MS,
-          `the stop of ${flavor}`,
-        ).catch((err: Error) => err.message);
-        observer.stopped(flavor, outcome);
+        observer.stopped(flavor, await operator.stop(flavor));
       }),
     );
     observer.stop();
@@ -183,13 +190,14 @@ export async function runSoak(options: SoakOptions): Promise<{ result: SoakResul
     if (faultsExecuted === 0)
       observer.violations.push(violation(startedAt, 'something injected', 'no fault was injected'));
 
-    const result: SoakResult = {
+    const figures: SoakFigures = {
       seed: options.seed,
       minutes: options.minutes,
       startedAt: new Date(startedAt).toISOString(),
       durationSeconds: Math.round((endedAt - startedAt) / 1000),
-      machine: { cores: os.cpus().length, loadAverage: { ...load, end: os.loadavg()[0] } },
+      loadAverage: { ...load, end: os.loadavg()[0] },
       flavors,
+      workers: WORKERS,
       settings: { ...SOAK_SETTINGS, ...options.overrides },
       scheduled: countByKind(schedule),
       executed: executedCounts,
@@ -217,7 +225,7 @@ export async function runSoak(options: SoakOptions): Promise<{ result: SoakResul
       endedAt,
       title: `soak, seed ${options.seed}`,
     });
-    return { result, svg };
+    return { figures, svg };
   } finally {
     clearInterval(loadTimer);
     for (const stop of stops) await stop().catch((err: unknown) => log(`teardown: ${String(err)}`));
@@ -239,16 +247,4 @@ function violation(startedAt: number, invariant: string, detail: string): Violat
 
 function sleepUntil(at: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
-}
-
-async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not end within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,0 +1,17 @@
+import type { BenchOutcome } from '../results';
+import { burstBenchmark } from './burst';
+import { economyBenchmark } from './economy';
+import { economyScaleBenchmark } from './economy-scale';
+import { latencyBenchmark } from './latency';
+import { scaleBenchmark } from './scale';
+
+/** The benchmarks `npm run bench` runs, in the order BENCHMARKS.md shows them (the soak's result after). */
+export const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
+  latency: latencyBenchmark,
+  burst: burstBenchmark,
+  scale: scaleBenchmark,
+  economy: economyBenchmark,
+  'economy-scale': economyScaleBenchmark,
+};
+
+export const BENCHMARK_ORDER = Object.keys(BENCHMARKS);
