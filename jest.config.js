@@ -56,7 +56,7 @@ const loopback = [
   'test/activities/pressure-stream.test.ts',
   'test/embedded/main.test.ts',
   'test/histories/replay.test.ts',
-  'test/lint/layering.test.ts',
+  'test/lint/',
   'test/support/log-capture.test.ts',
 ];
 

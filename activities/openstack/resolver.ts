@@ -103,13 +103,18 @@ function single(kind: Kind, ref: string, matches: { id: string }[]): string {
 }
 
 function named(list: unknown, kind: Kind): { id: string; name: string }[] {
-  if (!Array.isArray(list) || !list.every((item) => typeof item?.id === 'string')) {
+  type Item = { id: string; name?: unknown };
+  const isItem = (item: unknown): item is Item => typeof (item as { id?: unknown } | null)?.id === 'string';
+  if (!Array.isArray(list) || !(list as unknown[]).every(isItem)) {
     throw new OpenStackError(`the ${kind} list is not in the expected format`, {
       kind: 'invalid-response',
       retryable: true,
     });
   }
-  return list.map((item) => ({ id: item.id, name: String(item.name ?? '') }));
+  return (list as Item[]).map((item) => ({
+    id: item.id,
+    name: ['string', 'number', 'boolean'].includes(typeof item.name) ? String(item.name) : '',
+  }));
 }
 
 function fail(message: string, kind: 'not-found' | 'ambiguous'): never {

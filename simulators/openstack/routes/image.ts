@@ -54,7 +54,11 @@ export function imageRoutes({ images }: SimState): Route[] {
         );
         return {
           status: 200,
-          body: { images: rows.map(imageView), first: `/v2/images?${ctx.query}`, schema: '/v2/schemas/images' },
+          body: {
+            images: rows.map(imageView),
+            first: `/v2/images?${ctx.query.toString()}`,
+            schema: '/v2/schemas/images',
+          },
         };
       },
     },
