@@ -20,7 +20,7 @@ const restrictAll = (...patterns) => ['error', { patterns: patterns.map(([regex,
 const outside = (folders) => `^(\\.\\./)+(${folders})(/|$)`;
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.temporal/', 'dist/', 'coverage/'] },
+  { ignores: ['node_modules/', '.temporal/', '.openstack/', 'dist/', 'coverage/'] },
   js.configs.recommended,
   // The typed rule set: types come from tsconfig.json through the project service, one program for all.
   ...tseslint.configs.recommendedTypeChecked,

@@ -2,12 +2,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { OpenStackSimulatorStats } from '../simulators/openstack';
 import { flavorOfRunner } from './flavors';
 
-/** One measured change: the flavor's pressure rose to `value` at `changedAt`; its create arrived at `createdAt`. */
+/**
+ * One measured change: the flavor's pressure rose to `value` at `changedAt`; the create of runner
+ * `runner` arrived at `createdAt`.
+ */
 export interface MatchedChange {
   flavor: string;
   value: number;
   changedAt: number;
   createdAt?: number;
+  runner?: string;
 }
 
 /**
@@ -52,7 +56,10 @@ export class LatencyProbe {
   match(stats: OpenStackSimulatorStats): MatchedChange[] {
     const creates = firstCreatesByFlavor(stats.createRequests);
     return [...this.#changes].flatMap(([flavor, times]) =>
-      times.map((changedAt, k) => ({ flavor, value: k + 1, changedAt, createdAt: creates.get(flavor)?.[k] })),
+      times.map((changedAt, k) => {
+        const create = creates.get(flavor)?.[k];
+        return { flavor, value: k + 1, changedAt, createdAt: create?.at, runner: create?.name };
+      }),
     );
   }
 }
@@ -62,17 +69,19 @@ export function latencies(changes: MatchedChange[]): number[] {
   return changes.flatMap(({ changedAt, createdAt }) => (createdAt === undefined ? [] : [createdAt - changedAt]));
 }
 
-/** Arrival times of each runner's first POST /servers (a retry of the same name is not a new create). */
-function firstCreatesByFlavor(requests: OpenStackSimulatorStats['createRequests']): Map<string, number[]> {
+/** Each runner's first POST /servers (a retry of the same name is not a new create), by flavor, in order. */
+function firstCreatesByFlavor(
+  requests: OpenStackSimulatorStats['createRequests'],
+): Map<string, { name: string; at: number }[]> {
   const seen = new Set<string>();
-  const byFlavor = new Map<string, number[]>();
+  const byFlavor = new Map<string, { name: string; at: number }[]>();
   for (const { name, at } of [...requests].sort((a, b) => a.at - b.at)) {
     if (seen.has(name)) continue;
     seen.add(name);
     const flavor = flavorOfRunner(name);
-    const times = byFlavor.get(flavor) ?? [];
-    byFlavor.set(flavor, times);
-    times.push(at);
+    const creates = byFlavor.get(flavor) ?? [];
+    byFlavor.set(flavor, creates);
+    creates.push({ name, at });
   }
   return byFlavor;
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startEnvironment, TASK_QUEUE } from './environment';
 import { flavorNames, startFlavors, waitUntilSettled } from './flavors';
 import { allHistories, type FlavorHistory } from './history';
+import { splitLastLeg, type LastLegSplit } from './last-leg';
 import { latencies, LatencyProbe, type MatchedChange } from './latency-probe';
 import { startProcessMonitor, type ProcessSample, type WindowReport } from './process-monitor';
 import { driveIncrements } from './pressure-driver';
@@ -25,6 +26,8 @@ export interface StreamingCaseResult extends StreamingCase {
   lineToSignalMs: Distribution;
   signalToTaskMs: Distribution;
   taskToCreateMs: Distribution;
+  /** The last leg, task started → create request, split by the hops inside the worker (last-leg.ts). */
+  lastLeg: LastLegSplit;
   /** Changes whose line was never written (no stream) or whose create never arrived within the wait. */
   unmatched: number;
   /** Seconds from the first workflow start until every flavor had its stream up and its first tick done. */
@@ -74,7 +77,9 @@ export async function runStreamingCase(plan: StreamingCase): Promise<StreamingCa
     const harnessReport = harness.report();
     const changes = probe.match(cloud.openstack.stats);
     const latenciesMs = latencies(changes);
-    const legs = splitLegs(changes, await allHistories(client, runIds));
+    const histories = await allHistories(client, runIds);
+    const legs = splitLegs(changes, histories);
+    const lastLeg = splitLastLeg(changes, histories, await worker.hops());
     return {
       ...plan,
       latencyMs: distribution(latenciesMs),
@@ -82,6 +87,7 @@ export async function runStreamingCase(plan: StreamingCase): Promise<StreamingCa
       lineToSignalMs: distribution(legs.map(([toSignal]) => toSignal)),
       signalToTaskMs: distribution(legs.map(([, toTask]) => toTask)),
       taskToCreateMs: distribution(legs.map(([, , toCreate]) => toCreate)),
+      lastLeg,
       // A change whose line was never written is missing from `changes` as well.
       unmatched: plan.changes - latenciesMs.length,
       settleSeconds,
@@ -108,7 +114,8 @@ function splitLegs(changes: MatchedChange[], histories: FlavorHistory[]): [numbe
 
 /** A case's figures for the result file: everything but the raw latencies and samples (charts show those). */
 export function caseFigures(c: StreamingCaseResult) {
-  const { flavors, changes, perSecond, latencyMs, lineToSignalMs, signalToTaskMs, taskToCreateMs, unmatched } = c;
+  const { flavors, changes, perSecond, latencyMs, lineToSignalMs, signalToTaskMs, taskToCreateMs, lastLeg } = c;
+  const { unmatched } = c;
   const { settleSeconds, idle, underChanges, harness } = c;
   return {
     flavors,
@@ -118,6 +125,7 @@ export function caseFigures(c: StreamingCaseResult) {
     lineToSignalMs,
     signalToTaskMs,
     taskToCreateMs,
+    lastLeg,
     unmatched,
     settleSeconds,
     idle,

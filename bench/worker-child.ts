@@ -1,10 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { WorkerConfig } from '../worker';
+import type { CreateHops } from './create-hops';
 import type { ProcessSample, WindowReport } from './process-monitor';
 
-export type ParentMessage = { type: 'mark' } | { type: 'report' } | { type: 'stop' };
+export type ParentMessage = { type: 'mark' } | { type: 'report' } | { type: 'hops' } | { type: 'stop' };
 export type ChildMessage =
-  { type: 'ready' } | { type: 'sample'; sample: ProcessSample } | { type: 'report'; report: WindowReport };
+  | { type: 'ready' }
+  | { type: 'sample'; sample: ProcessSample }
+  | { type: 'report'; report: WindowReport }
+  | { type: 'hops'; hops: CreateHops[] };
 
 export interface WorkerChild {
   pid: number;
@@ -14,6 +18,8 @@ export interface WorkerChild {
   mark(): void;
   /** The worker's figures for the window since the last mark. */
   report(): Promise<WindowReport>;
+  /** The hops of every create the worker made so far (see create-hops.ts). */
+  hops(): Promise<CreateHops[]>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +37,7 @@ export async function startWorkerChild(config: WorkerConfig): Promise<WorkerChil
   });
   const samples: ProcessSample[] = [];
   const reports: ((report: WindowReport) => void)[] = [];
+  const hopAnswers: ((hops: CreateHops[]) => void)[] = [];
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve(`the worker process exited (${signal ?? code})`)),
   );
@@ -39,6 +46,7 @@ export async function startWorkerChild(config: WorkerConfig): Promise<WorkerChil
       if (message.type === 'ready') resolve();
       if (message.type === 'sample') samples.push(message.sample);
       if (message.type === 'report') reports.shift()?.(message.report);
+      if (message.type === 'hops') hopAnswers.shift()?.(message.hops);
     });
   });
   let timer: NodeJS.Timeout | undefined;
@@ -62,6 +70,12 @@ export async function startWorkerChild(config: WorkerConfig): Promise<WorkerChil
       new Promise<WindowReport>((resolve, reject) => {
         reports.push(resolve);
         send({ type: 'report' });
+        void exited.then((how) => reject(new Error(how)));
+      }),
+    hops: () =>
+      new Promise<CreateHops[]>((resolve, reject) => {
+        hopAnswers.push(resolve);
+        send({ type: 'hops' });
         void exited.then((how) => reject(new Error(how)));
       }),
     stop: () => stopChild(child, exited, send),

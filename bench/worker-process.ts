@@ -6,6 +6,7 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildActivities, loadWorkerConfig, runWorker } from '../worker';
+import { recordCreateHops } from './create-hops';
 import { startProcessMonitor } from './process-monitor';
 import type { ChildMessage, ParentMessage } from './worker-child';
 
@@ -17,7 +18,12 @@ async function main(): Promise<void> {
   // Warnings and errors only: the benchmark's own output stays readable, and logging costs little CPU.
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const monitor = startProcessMonitor(SAMPLE_INTERVAL_MS, (sample) => send({ type: 'sample', sample }));
-  const running = await runWorker(config, (client) => buildActivities(config, client));
+  // Where each create spends its time inside the worker: subscribers to diagnostics channels and an
+  // activity interceptor, a few microseconds a request.
+  const createHops = recordCreateHops();
+  const running = await runWorker(config, (client) => buildActivities(config, client), {
+    worker: { interceptors: { activity: [createHops.interceptor] } },
+  });
   running.done.catch((err: unknown) => {
     console.error('worker failed:', err);
     process.exit(1);
@@ -25,6 +31,7 @@ async function main(): Promise<void> {
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'mark') monitor.mark();
     if (message.type === 'report') send({ type: 'report', report: monitor.report() });
+    if (message.type === 'hops') send({ type: 'hops', hops: createHops.hops() });
     if (message.type === 'stop') {
       monitor.stop();
       void running.close().then(() => process.exit(0));

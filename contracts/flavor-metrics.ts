@@ -17,6 +17,8 @@ export interface FlavorMetricsSinks extends Sinks {
     scaleUpAnswered(flavor: string, riseAt: string): void;
     /** Runners a cleanup tick saw online for the first time: seconds from their VM's creation to that tick. */
     runnersBooted(flavor: string, seconds: number[]): void;
+    /** The flavor's workflow ended, stopped and drained: its gauges go (sent again on replay too). */
+    ended(flavor: string): void;
   };
 }
 

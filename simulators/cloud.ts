@@ -32,6 +32,11 @@ export interface SimulatedCloud {
    * part comes from the caller.
    */
   workerConfig<Temporal>(temporal: Temporal, managerId?: string): SimulatedWorkerConfig<Temporal>;
+  /**
+   * Every secret these simulators handed out, labelled (never shown by value): the planner and GitHub
+   * tokens, the OpenStack password and application credential, and each JIT config issued so far.
+   */
+  secrets(): { label: string; value: string }[];
   close(): Promise<void>;
 }
 
@@ -43,6 +48,8 @@ export interface SimulatedWorkerConfig<Temporal> {
   openstack: { credentials: OpenStackSimulator['credentials'] };
 }
 
+const PLANNER_TOKEN = 'planner-sim-token';
+
 export async function startSimulatedCloud(
   options: {
     planner?: PlannerSimulatorOptions;
@@ -50,12 +57,18 @@ export async function startSimulatedCloud(
     github?: GitHubSimulatorOptions;
   } = {},
 ): Promise<SimulatedCloud> {
-  const planner = await startPlannerSimulator({ token: 'planner-sim-token', ...options.planner });
+  const planner = await startPlannerSimulator({ token: PLANNER_TOKEN, ...options.planner });
   const openstack = await startOpenStackSimulator({ bootDelayMs: 200, ...options.openstack });
   const github = await startGitHubSimulator({ token: 'ghp_simulatedGitHubToken', ...options.github });
   openstack.onServerActive((server) => {
     const jitConfig = server.userData && jitConfigFromUserData(server.userData);
-    if (jitConfig) github.bootRunner(jitConfig);
+    if (!jitConfig) return;
+    try {
+      github.bootRunner(jitConfig);
+    } catch {
+      // The registration was deleted (or used) before the VM booted: run.sh fails to connect and the VM
+      // idles with no runner, as a real one would. The fleet sees a VM without a registration.
+    }
   });
   // A deleted VM takes its runner process with it: GitHub sees the runner offline and its job failed.
   openstack.onServerDeleted((server) => github.loseRunner(server.name));
@@ -83,10 +96,23 @@ export async function startSimulatedCloud(
     workerConfig: (temporal, managerId = 'runner-autoscaler') => ({
       managerId,
       temporal,
-      planner: { url: planner.url, token: 'planner-sim-token' },
+      planner: { url: planner.url, token: PLANNER_TOKEN },
       github: { baseUrl: github.url, scope: { org: github.org }, auth: { kind: 'token', token: github.token } },
       openstack: { credentials: openstack.credentials },
     }),
+    secrets() {
+      const { credentials, applicationCredentials } = openstack;
+      return [
+        { label: 'planner token', value: PLANNER_TOKEN },
+        { label: 'GitHub token', value: github.token },
+        {
+          label: 'OpenStack password',
+          value: credentials.authType === 'password' ? credentials.password.reveal() : '',
+        },
+        { label: 'OpenStack application credential', value: applicationCredentials.secret.reveal() },
+        ...github.issuedJitConfigs().map((value, i) => ({ label: `JIT config #${i + 1}`, value })),
+      ].filter((secret) => secret.value.length >= 8);
+    },
     async close() {
       await Promise.all([planner.close(), openstack.close(), github.close()]);
     },

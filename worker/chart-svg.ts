@@ -9,11 +9,20 @@ export interface ChartSeries {
   points: { x: number; y: number }[];
 }
 
+/** A stretch of x shaded behind the series (a fault's window, say); bands of one label share a legend line. */
+export interface ChartBand {
+  from: number;
+  to: number;
+  label: string;
+  color: string;
+}
+
 export interface LineChart {
   title: string;
   xLabel: string;
   yLabel: string;
   series: ChartSeries[];
+  bands?: ChartBand[];
 }
 
 const MARGIN = { left: 56, right: 190, top: 44, bottom: 52 };
@@ -31,7 +40,8 @@ export function lineChartSvg(chart: LineChart, size = { width: 960, height: 440 
     height: height - MARGIN.top - MARGIN.bottom,
   };
   const all = chart.series.flatMap((series) => series.points);
-  const xTicks = ticks(Math.max(0, ...all.map((point) => point.x)));
+  const bands = chart.bands ?? [];
+  const xTicks = ticks(Math.max(0, ...all.map((point) => point.x), ...bands.map((band) => band.to)));
   const yTicks = ticks(Math.max(0, ...all.map((point) => point.y)));
   const xMax = xTicks[xTicks.length - 1];
   const yMax = yTicks[yTicks.length - 1];
@@ -44,6 +54,12 @@ export function lineChartSvg(chart: LineChart, size = { width: 960, height: 440 
     `<rect x="0" y="0" width="${width}" height="${height}" fill="white"/>`,
     `<text x="${plot.left}" y="24" font-size="16" font-weight="bold">${escapeXml(chart.title)}</text>`,
   ];
+  for (const band of bands) {
+    const x = px(Math.max(0, band.from));
+    parts.push(
+      `<rect x="${x}" y="${plot.top}" width="${num(Math.max(1, px(band.to) - x))}" height="${plot.height}" fill="${escapeXml(band.color)}" fill-opacity="0.18"/>`,
+    );
+  }
   for (const y of yTicks) {
     parts.push(
       `<line x1="${plot.left}" y1="${py(y)}" x2="${plot.left + plot.width}" y2="${py(y)}" stroke="#e5e5e5"/>`,
@@ -77,6 +93,15 @@ export function lineChartSvg(chart: LineChart, size = { width: 960, height: 440 
     parts.push(
       `<line x1="${legendX}" y1="${legendY}" x2="${legendX + 28}" y2="${legendY}" stroke="${escapeXml(series.color)}" stroke-width="2"${dash}/>`,
       `<text x="${legendX + 36}" y="${legendY + 4}">${escapeXml(series.label)}</text>`,
+    );
+  });
+  const bandLegend = [...new Map(bands.map((band) => [band.label, band.color])).entries()];
+  bandLegend.forEach(([label, color], index) => {
+    const legendX = plot.left + plot.width + 20;
+    const legendY = plot.top + 8 + (chart.series.length + index) * 22;
+    parts.push(
+      `<rect x="${legendX}" y="${legendY - 7}" width="28" height="14" fill="${escapeXml(color)}" fill-opacity="0.35"/>`,
+      `<text x="${legendX + 36}" y="${legendY + 4}">${escapeXml(label)}</text>`,
     );
   });
   parts.push('</svg>');

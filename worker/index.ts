@@ -4,7 +4,7 @@
  * worker/ is the worker's own.
  */
 export { buildActivities, connectWorkerGitHub } from './activities';
-export { lineChartSvg, type LineChart } from './chart-svg';
+export { lineChartSvg, type ChartBand, type LineChart } from './chart-svg';
 export { ConfigError, loadWorkerConfig, type WorkerConfig } from './config/load';
 export { checkCanStart, devServerAddress, launchDevServer, type DevServerProcess } from './dev-server';
 export { freePort, portAnswers } from './ports';

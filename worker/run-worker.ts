@@ -47,7 +47,7 @@ export async function runWorker(
     taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: metrics ? instrumentActivities(activities, metrics) : activities,
-    sinks: flavorMetricsSinks(metrics?.flavors),
+    sinks: flavorMetricsSinks(metrics),
     maxConcurrentActivityTaskExecutions: 2000,
     maxConcurrentLocalActivityExecutions: 200,
     maxCachedWorkflows: 2000,

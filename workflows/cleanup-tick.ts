@@ -21,9 +21,7 @@ export async function cleanupTick(run: FlavorRun): Promise<void> {
   const { settings, state } = run;
   state.recordOperation('cleanup');
   try {
-    // A tick accepts the worker's shared runner list up to one interval old: one list of the GitHub scope
-    // per interval and worker, whatever the number of flavors.
-    const { removed, runners, failed = [] } = await cleanupAndRecount(run, settings.cleanupIntervalSeconds);
+    const { removed, runners, failed = [] } = await cleanupAndRecount(run, state.runnerListMaxAgeSeconds());
     const step = settings.mode === 'reactive' ? await reconcileConsumers(run, runners) : await converge(run, runners);
     const failures = [...failed, ...(step.failed ?? [])];
     const report = { at: now(), removed, ...step, failed: failures.length > 0 ? failures : undefined };

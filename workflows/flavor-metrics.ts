@@ -28,6 +28,10 @@ export function scaleUpAnswered(flavor: string, riseAt: string): void {
   flavorMetrics.scaleUpAnswered(flavor, riseAt);
 }
 
+export function flavorEnded(flavor: string): void {
+  flavorMetrics.ended(flavor);
+}
+
 export function runnersBooted(flavor: string, seconds: number[]): void {
   if (seconds.length > 0) flavorMetrics.runnersBooted(flavor, seconds);
 }

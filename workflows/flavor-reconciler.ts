@@ -21,7 +21,7 @@ import { ConsumerPool } from './consumers';
 import { createForJobs, createStep, runnerRequester } from './create-step';
 import { drain } from './drain';
 import type { FlavorRun } from './flavor-run';
-import { flavorGauges } from './flavor-metrics';
+import { flavorEnded, flavorGauges } from './flavor-metrics';
 import { flushStep } from './flush-step';
 import { registerHandlers } from './handlers';
 import { ReconcilerState } from './reconciler-state';
@@ -73,6 +73,7 @@ export const flavorReconciler: FlavorWorkflow = async function flavorReconciler(
       // A flush served by the drain's last step answers its caller before the run ends.
       await condition(allHandlersFinished);
     });
+    flavorEnded(settings.flavor);
     throw err;
   }
 

@@ -42,6 +42,7 @@ export class ReconcilerState {
   /** Set until the first cleanup tick of a fresh start has listed the fleet (see `needsCreate`). */
   private fleetUnknown: boolean;
   private cleanupDue = true;
+  private tickedThisRun = false;
   private operation?: Operation;
   /** The connection whose activity is still running; a signal that arrives after it settled is late. */
   private liveStreamId?: number;
@@ -249,6 +250,17 @@ export class ReconcilerState {
   /** The tick ran, successfully or not: the next interval starts now. */
   recordCleanupTickEnded(): void {
     this.cleanupDue = false;
+    this.tickedThisRun = true;
+  }
+
+  /**
+   * How old a shared GitHub runner list this tick may judge by. A run's first tick (a start, new settings)
+   * reads one begun after it: a list up to an interval old shows runners made since as booting, so none
+   * of them could go. Later ticks take one up to an interval old: one list per interval and worker,
+   * whatever the number of flavors.
+   */
+  runnerListMaxAgeSeconds(): number {
+    return this.tickedThisRun ? this.settings.cleanupIntervalSeconds : 0;
   }
 
   /**

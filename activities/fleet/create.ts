@@ -1,6 +1,7 @@
 import type { CreateRunnersResult, RunnerSpec } from '../../contracts/activities';
 import { runnerLabels } from '../../policy/runner-labels';
 import { errorMessage, mapConcurrent } from './concurrency';
+import { markCreate } from '../trace';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';
 import { renderUserData } from './user-data';
@@ -9,11 +10,17 @@ type Outcome = { name: string; created: true } | { name: string; created: false;
 
 /**
  * Creates each named runner: a just-in-time registration, then a VM whose user data carries it. The
- * usual path makes two POSTs and lists nothing. A name GitHub already knows means an earlier attempt
- * (a retry, or another worker after a crash) got this far: then, and only then, Nova is asked whether
- * that VM exists; if so it counts as created, and no second VM is made. A failed VM create looks the
- * same way before it gives the registration up. `errors` collects each failure as thrown (never in the
- * result: the activity maps the first to its failure type when nothing was made).
+ * usual path makes two POSTs and lists nothing. A VM is only ever asked for once under a name: Nova
+ * makes twins of one name without a word, and a create whose answer never came may still be carried
+ * out, late (the soak found twins made that way: a create timed out, the retry replaced the
+ * registration and asked again, and Nova carried out both). So a failed VM create looks for the VM
+ * before it gives up; when Nova answered (a refusal, a 500 or 503) and made nothing, the registration
+ * goes and a retry starts afresh; when no answer came (a timeout, a lost connection, a gateway's 502 or
+ * 504) the registration stays. A name GitHub already knows means an earlier attempt got that far
+ * (a retry, or another worker after a crash): Nova is asked whether its VM exists, and if not, the name
+ * is given up rather than asked for again; the next cleanup tick removes the lone registration, or
+ * finds it paired with the late VM. `errors` collects each failure as thrown (never in the result: the
+ * activity maps the first to its failure type when nothing was made).
  */
 export async function createRunners(
   deps: { compute: Compute; registry: RunnerRegistry; options: FleetOptions },
@@ -49,40 +56,45 @@ async function createOne(
   } catch (err) {
     if ((err as { kind?: unknown }).kind !== 'runner-name-taken') throw err;
     if (await compute.findServerByName(name)) return { name, created: true };
-    // Registered by an attempt that died before its VM: replace that registration.
-    const stale = await registry.findRunner(name);
-    if (stale && (await registry.deleteRunner(stale.id)) === 'busy') return { name, created: true };
-    registration = await register();
+    // An earlier attempt registered the name and may have asked for its VM, which Nova can still make.
+    return { name, created: false, reason: GIVEN_UP };
   }
+  markCreate('registered');
+  const userData = renderUserData(registration.encodedJitConfig, options.boot);
+  markCreate('user-data-rendered');
   try {
     await compute.createServer({
       name,
       image: spec.image,
       flavor: spec.openstackFlavor,
       network: spec.network,
-      userData: renderUserData(registration.encodedJitConfig, options.boot),
+      userData,
       metadata: ownershipMetadata(options.managerId, spec.flavor),
       securityGroups: options.securityGroups,
       keyName: options.keyName,
     });
   } catch (err) {
-    // A lost answer may hide a VM that was made: look before giving up, or a retry would make a twin.
+    // A lost answer may hide a VM that was made: look before giving up.
     const vm = await compute.findServerByName(name).catch(() => 'unknown' as const);
-    // Unknown: keep the registration, so that the retry's 409 looks again instead of making a twin.
+    // Unknown: keep the registration, so that the retry's 409 looks again.
     if (vm === 'unknown') throw err;
     if (vm) return { name, created: true };
-    // Only a clear refusal (4xx) means no VM will ever use this registration. After a 5xx or a lost
-    // connection Nova may still make the VM: keep the registration for the retry's 409 to find it.
-    if (!refusedByCloud(err)) throw err;
-    await registry.deleteRunner(registration.runnerId).catch(() => undefined);
+    // Nova answered and made nothing: no VM will ever use this registration, and a retry may start afresh.
+    if (answeredForGood(err)) await registry.deleteRunner(registration.runnerId).catch(() => undefined);
     throw err;
   }
   return { name, created: true };
 }
 
-function refusedByCloud(err: unknown): boolean {
+const GIVEN_UP = 'an earlier attempt registered this name and its VM may still be made: not asked for twice';
+
+/**
+ * Whether Nova's answer ended the request: a refusal (4xx), its own 500, or a 503 (not taken in). No
+ * status (a timeout, a reset), a 502 or a 504 come from before Nova finished, or instead of its answer.
+ */
+function answeredForGood(err: unknown): boolean {
   const status = (err as { status?: unknown }).status;
-  return typeof status === 'number' && status >= 400 && status < 500;
+  return typeof status === 'number' && ((status >= 400 && status < 500) || status === 500 || status === 503);
 }
 
 /** Every VM carries who manages it and for which flavor; lists filter on both, not on a name prefix. */

@@ -1,6 +1,6 @@
-import Bottleneck from 'bottleneck';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OctokitPlugin } from './plugins';
+import { Semaphore } from './semaphore';
 
 /**
  * GitHub's secondary limit on points, from its REST documentation ("Rate limits for the REST API"): "No
@@ -28,49 +28,42 @@ const arrivalMarginMs = 1_000;
 const pointsOf = (method: string) => (['GET', 'HEAD', 'OPTIONS'].includes(method) ? 1 : 5);
 
 /**
- * One limiter per credential and endpoint, process-wide like plugin-throttling's own groups, so that every
- * client of a credential spends one budget, as GitHub counts it. An endpoint is its method and path with
- * the ids taken out (DELETE of runner 5 and of runner 6 are one endpoint); pages of a list are one.
+ * One semaphore per credential and endpoint, process-wide like the in-flight limit, so that every client
+ * of a credential spends one budget, as GitHub counts it. An endpoint is its method and path with the ids
+ * taken out (DELETE of runner 5 and of runner 6 are one endpoint); pages of a list are one.
  */
-const limiters = new Map<string, Bottleneck>();
+const limiters = new Map<string, Semaphore>();
 
-function limiterOf(key: string, slots: number): Bottleneck {
+function limiterOf(key: string, slots: number): Semaphore {
   let limiter = limiters.get(key);
   if (!limiter) {
-    limiter = new Bottleneck({ maxConcurrent: slots });
+    limiter = new Semaphore(slots);
     limiters.set(key, limiter);
   }
   return limiter;
 }
 
 /**
- * Bottleneck, the limiter plugin-throttling is built on, counts the window: a request holds one of its
- * endpoint's `points / cost` slots from its start until a window later (or until it ends, if it takes
- * longer), so no window ever holds more starts than the budget allows. That is a sliding window, which
- * GitHub's "per minute" is safe to read as; Bottleneck's own reservoir refills in fixed steps, and a step
- * lets twice the budget through around its boundary. The hold's timer does not keep the process alive.
+ * A request holds one of its endpoint's `points / cost` slots from its start until a window later (or
+ * until it ends, if it takes longer), so no window ever holds more starts than the budget allows. That is
+ * a sliding window, which GitHub's "per minute" is safe to read as (a reservoir refilled in fixed steps
+ * would let twice the budget through around a step). The hold's timer does not keep the process alive.
  *
- * Registered outside plugin-throttling: a request waiting here for its endpoint's budget does not hold one
- * of the credential's 10 concurrent slots there, which GETs of other endpoints need meanwhile. Retries of
- * plugin-retry, outside this, start again here and count again.
+ * Registered outside the in-flight limit: a request waiting here for its endpoint's budget does not hold
+ * one of the credential's 10 slots there, which GETs of other endpoints need meanwhile. Retries, outside
+ * this, start again here and count again.
  */
 export function endpointBudget(id: string, budget: EndpointBudget): OctokitPlugin {
   const holdMs = budget.windowSeconds * 1000 + arrivalMarginMs;
   return (octokit) => {
-    octokit.hook.wrap('request', (request, options) => {
+    octokit.hook.wrap('request', async (request, options) => {
       const cost = pointsOf(options.method);
       const { pathname } = new URL(octokit.request.endpoint.parse(options).url);
       const endpoint = `${options.method} ${pathname.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
-      const limiter = limiterOf(`${id} ${endpoint}`, Math.max(Math.floor(budget.points / cost), 1));
-      return new Promise((resolve, reject) => {
-        limiter
-          .schedule(() => {
-            const answer = Promise.resolve(request(options));
-            answer.then(resolve, reject);
-            return Promise.allSettled([answer, sleep(holdMs, undefined, { ref: false })]);
-          })
-          .catch(reject);
-      });
+      const release = await limiterOf(`${id} ${endpoint}`, Math.max(Math.floor(budget.points / cost), 1)).acquire();
+      const answer = Promise.resolve(request(options));
+      void Promise.allSettled([answer, sleep(holdMs, undefined, { ref: false })]).then(release);
+      return answer;
     });
   };
 }

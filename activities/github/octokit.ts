@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createAppAuth } from '@octokit/auth-app';
 import { createTokenAuth } from '@octokit/auth-token';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { endpointBudget, type EndpointBudget } from './endpoint-budget';
 import { perAttempt, type RateLimitSnapshot } from './plugins';
-import { createWaitPolicy, throttleOptions } from './rate-limits';
+import { createWaitPolicy, inFlightLimit, retryOnRateLimit } from './rate-limits';
+import { retryServerErrors } from './server-errors';
 
 /** A secret given as a function is read at each use, so that a rotated one takes effect without a restart. */
 export type GitHubAuth =
@@ -37,19 +36,13 @@ export interface OctokitConfig {
 }
 
 /**
- * plugin-retry retries every status but a short 4xx list, 409 included: a duplicate runner name would be
- * retried three times before the caller heard of it. Here it retries 5xx and lost connections only; rate
- * limits have their own handling. A retried POST generate-jitconfig whose first attempt did register
- * answers 409, which the caller already recovers from (RunnerNameTaken).
- */
-const clientErrors = Array.from({ length: 100 }, (_, i) => 400 + i);
-
-/**
  * One Octokit per client. Plugin order is hook order, innermost first: the auth strategy's hook (core wraps
- * it before any plugin), per-attempt headers and metrics, then plugin-throttling (403 and 429 rate limits,
- * 10 requests in flight per credential), the per-endpoint point budget, and plugin-retry outermost (5xx: 3
- * retries after 0.5, 2 and 4.5 s). Every attempt, a retried one too, reads the secret as
- * it is then. The App strategy mints and caches installation tokens itself.
+ * it before any plugin), per-attempt headers and metrics, at most 10 requests in flight per credential,
+ * the per-endpoint point budget, retries of 5xx and lost connections (3, after 0.5, 2 and 4.5 s), and
+ * GitHub's rate limits (403 and 429) outermost. Every attempt, a retried one too, reads the secret as it
+ * is then. The App strategy mints and caches installation tokens itself. plugin-throttling and
+ * plugin-retry did these jobs before, each through Bottleneck, whose queue yields to the event loop a
+ * few times per request: together 30 to 50 ms of every JIT registration on a busy machine.
  */
 export function createOctokit(config: OctokitConfig): Octokit {
   const policy = createWaitPolicy(config.maxRateLimitWaitSeconds, config.log.warn);
@@ -57,9 +50,10 @@ export function createOctokit(config: OctokitConfig): Octokit {
   const id = limiterId(config.baseUrl, auth);
   const GitHub = Octokit.plugin(
     perAttempt(config.requestTimeoutMs, config.rateLimit),
-    throttling,
+    inFlightLimit(id),
     endpointBudget(id, config.endpointBudget),
-    retry,
+    retryServerErrors(),
+    retryOnRateLimit(policy),
   );
   return new GitHub({
     baseUrl: config.baseUrl,
@@ -69,8 +63,6 @@ export function createOctokit(config: OctokitConfig): Octokit {
     log: { ...config.log, error: config.log.debug },
     request: config.fetch ? { fetch: config.fetch } : undefined,
     authStrategy: auth.kind === 'token' ? tokenAuth(reader(auth.token)) : appAuth(auth, reader(auth.privateKey)),
-    throttle: throttleOptions(id, policy),
-    retry: { doNotRetry: clientErrors, retries: 3, retryAfterBaseValue: 500 },
   });
 }
 
@@ -108,7 +100,7 @@ function appAuth(auth: Extract<GitHubAuth, { kind: 'app' }>, readKey: () => stri
 }
 
 /**
- * Keys the process-wide limiters (plugin-throttling's, the endpoint budget's): one budget per GitHub host
+ * Keys the process-wide limiters (in-flight and endpoint budget): one budget per GitHub host
  * and credential. A rotated token keeps the budget of the first: it is the same account's, and GitHub
  * counts per account.
  */

@@ -1,13 +1,14 @@
-import Bottleneck from 'bottleneck';
-import type { ThrottlingOptions } from '@octokit/plugin-throttling';
-import { headerOf, type HttpError } from './http-error';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { asHttpError, headerOf, type HttpError } from './http-error';
+import type { OctokitPlugin } from './plugins';
+import { Semaphore } from './semaphore';
 
 export interface RateLimitSignal {
   kind: 'primary' | 'secondary';
   retryAfterSeconds: number;
 }
 
-/** GitHub's advice when a limit names no time: wait at least a minute (plugin-throttling's fallback too). */
+/** GitHub's advice when a limit names no time: wait at least a minute. */
 const fallbackWaitSeconds = 60;
 /** Waits inside one call, at most: a limit still in force after that is the caller's to schedule. */
 const maxWaitsPerCall = 3;
@@ -15,14 +16,14 @@ const maxWaitsPerCall = 3;
 /**
  * Reads a 403 or 429 the way GitHub documents its limits: a `retry-after` header or the "secondary rate
  * limit" message is a secondary limit (wait retry-after, else a minute); `x-ratelimit-remaining: 0` is the
- * primary limit (wait until x-ratelimit-reset, plus a second, as plugin-throttling does); a bare 429 is a
+ * primary limit (wait until x-ratelimit-reset, plus a second); a bare 429 is a
  * secondary limit that names no time. Any other 403 is a permission problem, not a limit.
  */
 export function rateLimitOf(err: HttpError, nowMs = Date.now()): RateLimitSignal | undefined {
   if (err.status !== 403 && err.status !== 429) return undefined;
   const retryAfter = headerOf(err, 'retry-after');
   if (retryAfter !== undefined || /secondary rate limit/i.test(err.message)) {
-    // As plugin-throttling reads it: a missing, unreadable or zero retry-after means the fallback.
+    // A missing, unreadable or zero retry-after means the fallback.
     const seconds = Number(retryAfter);
     return { kind: 'secondary', retryAfterSeconds: seconds > 0 ? seconds : fallbackWaitSeconds };
   }
@@ -56,24 +57,42 @@ export function createWaitPolicy(maxWaitSeconds: number, warn: (message: string)
   };
 }
 
-/** Takes the place of plugin-throttling's write group: a Bottleneck group with no limit of its own. */
-const unthrottled = new Bottleneck.Group();
+/**
+ * Requests of one credential in flight at once: 10, well within GitHub's 100 concurrent. Process-wide
+ * and keyed by `id` (host and credential), so the clients of one credential share them, as GitHub
+ * counts per credential. Registrations and deletes are not spaced apart: they are not content creation
+ * (80 a minute), and the endpoint budget (endpoint-budget.ts) keeps them within 900 points a minute.
+ */
+const inFlight = new Map<string, Semaphore>();
+export const MAX_IN_FLIGHT = 10;
+
+export function inFlightLimit(id: string): OctokitPlugin {
+  let slots = inFlight.get(id);
+  if (!slots) inFlight.set(id, (slots = new Semaphore(MAX_IN_FLIGHT)));
+  const limit = slots;
+  return (octokit) => {
+    octokit.hook.wrap('request', (request, options) => limit.run(() => Promise.resolve(request(options))));
+  };
+}
 
 /**
- * plugin-throttling, tuned. Its limiter groups are process-wide and keyed by `id`, so the clients of one
- * credential share them, as GitHub counts secondary limits per credential. Its `global` group (10 requests
- * in flight per id, well within GitHub's 100 concurrent) is kept. Its `write` group spaces all POSTs and
- * DELETEs one second apart: right for comments and issues, which GitHub caps at 80 a minute, but it would
- * stretch 200 JIT configs over 200 s. Registering and deleting runners is not content creation, so writes
- * skip that group: the endpoint budget (endpoint-budget.ts) keeps them within GitHub's 900 points a
- * minute per endpoint, and a secondary limit GitHub does raise is handled by the policy above. It reads a 429
- * as a 403 (octokit/plugin-throttling.js#740, in the 11.x used here; 8.x read 403s only): GitHub answers
- * either for a limit.
+ * GitHub's rate limits, 403 and 429 alike, read by `rateLimitOf`: a short pause is waited out and the
+ * request sent again (at most three times), a long one fails the call (see createWaitPolicy). Registered
+ * outermost, so that a retry counts again against the endpoint budget and the in-flight limit.
  */
-export function throttleOptions(id: string, policy: WaitPolicy): ThrottlingOptions {
-  const handler =
-    (kind: RateLimitSignal['kind']) =>
-    (retryAfterSeconds: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) =>
-      policy({ kind, retryAfterSeconds }, retryCount, `${options.method} ${options.url}`);
-  return { id, write: unthrottled, onRateLimit: handler('primary'), onSecondaryRateLimit: handler('secondary') };
+export function retryOnRateLimit(policy: WaitPolicy): OctokitPlugin {
+  return (octokit) => {
+    octokit.hook.wrap('request', async (request, options) => {
+      for (let retryCount = 0; ; retryCount += 1) {
+        try {
+          return await request(options);
+        } catch (err) {
+          const httpError = asHttpError(err);
+          const signal = httpError && rateLimitOf(httpError);
+          if (!signal || !policy(signal, retryCount, `${options.method} ${options.url}`)) throw err;
+          await sleep(signal.retryAfterSeconds * 1000);
+        }
+      }
+    });
+  };
 }

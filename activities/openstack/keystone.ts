@@ -5,6 +5,7 @@ import { OpenStackError, isOpenStackError } from './errors';
 import { exchange, statusError, type HttpMethod, type HttpResult } from './http';
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from './retry';
 import { Secret } from './secret';
+import { markCreate } from '../trace';
 
 export interface SessionOptions {
   /** undici dispatcher (connection pool, proxy, TLS settings); the global one by default. */
@@ -100,7 +101,9 @@ export class KeystoneSession {
     options: RequestOptions = {},
   ): Promise<OpenStackResponse<T>> {
     for (let renewed = false; ; renewed = true) {
+      markCreate('token-check-start');
       const token = await this.#currentToken();
+      markCreate('token-check-end');
       const url = withQuery(`${this.#endpoint(token, serviceType)}${path}`, options.query);
       const headers: Record<string, string> = { ...options.headers, 'X-Auth-Token': token.value.reveal() };
       try {

@@ -43,7 +43,7 @@ export class NameResolver {
   /** Nova cannot filter flavors by name, and flavor ids are free-form: list them all, match id, then name. */
   flavor(ref: string): Promise<string> {
     return this.#cached('flavor', ref, async () => {
-      const flavors: { id: string; name: string }[] = [];
+      const flavors: Candidate[] = [];
       let marker: string | undefined;
       for (;;) {
         const body = (await this.#get('compute', '/flavors', marker ? { marker } : {})) as {
@@ -93,17 +93,28 @@ export class NameResolver {
   }
 }
 
-function single(kind: Kind, ref: string, matches: { id: string }[]): string {
+interface Candidate {
+  id: string;
+  name: string;
+  /** What tells one from another: status, created (images), shared (networks). */
+  detail: string;
+}
+
+/**
+ * The one match, or an error. Several matches name every id with what tells them apart (a replaced image
+ * is older, a shared network is another project's), so the operator can configure the right id.
+ */
+function single(kind: Kind, ref: string, matches: Candidate[]): string {
   if (matches.length === 1) return matches[0].id;
   if (matches.length === 0) {
     return fail(`${kind} "${ref}" not found (no such id or name)`, 'not-found');
   }
-  const ids = matches.map((match) => match.id).join(', ');
+  const ids = matches.map((match) => (match.detail ? `${match.id} (${match.detail})` : match.id)).join(', ');
   return fail(`${kind} name "${ref}" is ambiguous (ids ${ids}): configure an id`, 'ambiguous');
 }
 
-function named(list: unknown, kind: Kind): { id: string; name: string }[] {
-  type Item = { id: string; name?: unknown };
+function named(list: unknown, kind: Kind): Candidate[] {
+  type Item = Record<string, unknown> & { id: string };
   const isItem = (item: unknown): item is Item => typeof (item as { id?: unknown } | null)?.id === 'string';
   if (!Array.isArray(list) || !(list as unknown[]).every(isItem)) {
     throw new OpenStackError(`the ${kind} list is not in the expected format`, {
@@ -114,7 +125,18 @@ function named(list: unknown, kind: Kind): { id: string; name: string }[] {
   return (list as Item[]).map((item) => ({
     id: item.id,
     name: ['string', 'number', 'boolean'].includes(typeof item.name) ? String(item.name) : '',
+    detail: detailOf(item),
   }));
+}
+
+function detailOf(item: Record<string, unknown>): string {
+  return [
+    typeof item.status === 'string' && item.status.toLowerCase(),
+    item.shared === true && 'shared',
+    typeof item.created_at === 'string' && `created ${item.created_at}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 function fail(message: string, kind: 'not-found' | 'ambiguous'): never {

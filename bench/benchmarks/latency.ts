@@ -3,6 +3,7 @@ import { log, percentiles } from '../format';
 import { parameters } from '../parameters';
 import type { BenchOutcome } from '../results';
 import { cdfPoints, round } from '../stats';
+import { LAST_LEG_HOPS } from '../last-leg';
 import { caseFigures, runStreamingCase, type StreamingCaseResult } from '../streaming-case';
 
 const TARGET = { p50: 60, p99: 250 };
@@ -31,6 +32,16 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
         `${percentiles(result.signalToTaskMs)}; task → create ${percentiles(result.taskToCreateMs)}; ` +
         `harness lag p99 ${result.harness.lagMs.p99} ms`,
     );
+    log('latency', `  last leg inside the worker, p50 / p99 (${result.lastLeg.count} creates):`);
+    for (const [hop, words] of LAST_LEG_HOPS) {
+      const d = result.lastLeg.hops[hop];
+      log('latency', `    ${words}: ${d.p50} / ${d.p99} ms`);
+    }
+    const { jit, nova } = result.lastLeg.newConnections;
+    log('latency', `    new connections: JIT ${jit}, Nova ${nova} of ${result.lastLeg.count}`);
+    const incomplete = Object.entries(result.lastLeg.incomplete);
+    if (incomplete.length > 0)
+      log('latency', `    not split: ${incomplete.map(([why, n]) => `${why} ${n}`).join(', ')}`);
     cases.push(result);
   }
 
@@ -79,6 +90,16 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
       ...cases.map((c) => ({
         figure: `legs (p50), ${label(c)}: line → signal / signal → task / task → create; benchmark process lag p99`,
         value: `${c.lineToSignalMs.p50} / ${c.signalToTaskMs.p50} / ${c.taskToCreateMs.p50} ms; ${c.harness.lagMs.p99} ms`,
+      })),
+      ...cases.flatMap((c) =>
+        LAST_LEG_HOPS.map(([hop, words]) => ({
+          figure: `last leg, ${label(c)}: ${words}, p50 / p99`,
+          value: `${c.lastLeg.hops[hop].p50} / ${c.lastLeg.hops[hop].p99} ms`,
+        })),
+      ),
+      ...cases.map((c) => ({
+        figure: `last leg, ${label(c)}: JIT / Nova requests on a new connection`,
+        value: `${c.lastLeg.newConnections.jit} / ${c.lastLeg.newConnections.nova} of ${c.lastLeg.count}`,
       })),
       {
         figure: `baseline poller, measured at ${intervalSeconds} s (100 flavors)`,

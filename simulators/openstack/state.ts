@@ -3,7 +3,7 @@ import { DEFAULT_FLAVORS, DEFAULT_IMAGES, DEFAULT_NETWORKS, DEFAULT_USERS } from
 import { seededRandom } from '../seeded-random';
 import { defaultFaults } from './faults';
 import { Identity } from './identity';
-import { ServerStore } from './servers';
+import { ServerStore, isoSeconds } from './servers';
 import { emptyStats } from './stats';
 import type { FaultSettings, OpenStackSimulatorOptions, OpenStackSimulatorStats } from './types';
 
@@ -11,6 +11,8 @@ export interface SimImage {
   id: string;
   name: string;
   status: string;
+  hidden: boolean;
+  createdAt: string;
 }
 
 export interface SimFlavor {
@@ -24,6 +26,8 @@ export interface SimFlavor {
 export interface SimNetwork {
   id: string;
   name: string;
+  /** Shared by another project: listed to every project, owned by none of theirs. */
+  shared?: boolean;
 }
 
 /** Everything one simulated cloud holds, shared by its routes, its control API and its handle. */
@@ -51,6 +55,13 @@ export interface SimState {
   closing: AbortController;
 }
 
+/** Nova refuses a second flavor of one name (FlavorExists), so a cloud never has two. */
+function uniqueFlavorNames(flavors: SimFlavor[]): SimFlavor[] {
+  const twice = flavors.find((flavor, i) => flavors.findIndex((other) => other.name === flavor.name) !== i);
+  if (twice) throw new Error(`flavor name ${twice.name} is given twice: Nova keeps flavor names unique`);
+  return flavors;
+}
+
 export function createState(options: OpenStackSimulatorOptions): SimState {
   const identity = new Identity(options.users ?? DEFAULT_USERS);
   if (identity.users.length === 0) throw new Error('the simulator needs at least one user');
@@ -60,8 +71,13 @@ export function createState(options: OpenStackSimulatorOptions): SimState {
     maxMicroversion: options.maxMicroversion ?? '2.96',
     random: options.seed === undefined ? Math.random : seededRandom(options.seed),
     identity,
-    images: (options.images ?? DEFAULT_IMAGES).map((image) => ({ status: 'active', ...image })),
-    flavors: [...(options.flavors ?? DEFAULT_FLAVORS)].sort((a, b) => a.id.localeCompare(b.id)),
+    images: (options.images ?? DEFAULT_IMAGES).map((image) => ({
+      status: 'active',
+      hidden: false,
+      createdAt: isoSeconds(Date.now()),
+      ...image,
+    })),
+    flavors: uniqueFlavorNames([...(options.flavors ?? DEFAULT_FLAVORS)].sort((a, b) => a.id.localeCompare(b.id))),
     networks: options.networks ?? DEFAULT_NETWORKS,
     servers: new ServerStore(options.bootDelayMs ?? 2000),
     faults: defaultFaults(),

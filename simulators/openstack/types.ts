@@ -49,9 +49,15 @@ export interface OpenStackSimulatorOptions {
   pageSizeMax?: number;
   /** The newest compute microversion. Default 2.96. */
   maxMicroversion?: string;
-  images?: { id: string; name: string; status?: string }[];
+  /**
+   * Glance's images; names need not be unique (a replaced image keeps its name). `hidden` is os_hidden:
+   * left out of lists unless asked for, as Glance does; `createdAt` an ISO time (default: the start).
+   */
+  images?: { id: string; name: string; status?: string; hidden?: boolean; createdAt?: string }[];
+  /** Nova's flavors: their names are unique, as Nova keeps them (a duplicate name is refused). */
   flavors?: { id: string; name: string; vcpus: number; ram: number; disk: number }[];
-  networks?: { id: string; name: string }[];
+  /** Neutron's networks: the project's own, or `shared` ones of another project, names not unique. */
+  networks?: { id: string; name: string; shared?: boolean }[];
   /** Seed of the fault dice, for repeatable runs; Math.random when absent. */
   seed?: number;
   catalog?: CatalogLayout;

@@ -134,32 +134,44 @@ export function flavorView(flavor: SimFlavor, ctx: Context, detail: boolean) {
   return view;
 }
 
+/** The project that owns the public images, as an admin's upload would. */
+const IMAGE_OWNER = '5ef70662f8b34079a6eddb8da9d75fe8';
+
 export const imageView = (image: SimImage) => ({
   id: image.id,
   name: image.name,
   status: image.status,
   visibility: 'public',
+  owner: IMAGE_OWNER,
   container_format: 'bare',
   disk_format: 'qcow2',
   min_disk: 0,
   min_ram: 0,
   protected: false,
-  os_hidden: false,
+  os_hidden: image.hidden,
+  created_at: image.createdAt,
+  updated_at: image.createdAt,
   tags: [],
   self: `/v2/images/${image.id}`,
   file: `/v2/images/${image.id}/file`,
   schema: '/v2/schemas/image',
 });
 
-export const networkView = (network: SimNetwork, ctx: Context) => ({
-  id: network.id,
-  name: network.name,
-  status: 'ACTIVE',
-  admin_state_up: true,
-  shared: false,
-  'router:external': false,
-  mtu: 1450,
-  subnets: [],
-  tenant_id: ctx.token?.project.id,
-  project_id: ctx.token?.project.id,
-});
+/** The project that shares its networks with everyone. */
+const SHARING_PROJECT = '8c3a6e0f5d1b4f2a9e7c6b5a4d3e2f10';
+
+export const networkView = (network: SimNetwork, ctx: Context) => {
+  const owner = network.shared ? SHARING_PROJECT : ctx.token?.project.id;
+  return {
+    id: network.id,
+    name: network.name,
+    status: 'ACTIVE',
+    admin_state_up: true,
+    shared: network.shared ?? false,
+    'router:external': false,
+    mtu: 1450,
+    subnets: [],
+    tenant_id: owner,
+    project_id: owner,
+  };
+};

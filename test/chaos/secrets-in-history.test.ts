@@ -8,7 +8,7 @@ import { cloudView, startFlavor, untilState, type FlavorHandle } from './support
 import { searchHistories } from './support/history-grep';
 import { measured } from './support/results';
 import { watchSecrets } from './support/secrets';
-import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../../bench/configured-worker';
 
 /**
  * Scenario 6: a worker process takes a flavor through creates, a busy runner, soft deletes, a planner

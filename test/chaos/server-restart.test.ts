@@ -12,7 +12,7 @@ import { expectNoSecretsInHistories } from './support/history-grep';
 import { measured } from './support/results';
 import { watchSecrets } from './support/secrets';
 import { sizes, timeoutFor } from './support/sizes';
-import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../../bench/configured-worker';
 import { freePort, portAnswers } from '../../worker/ports';
 
 /**

@@ -8,7 +8,7 @@ import { expectNoSecretsInHistories } from './support/history-grep';
 import { measured } from './support/results';
 import { watchSecrets } from './support/secrets';
 import { sizes, timeoutFor } from './support/sizes';
-import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../../bench/configured-worker';
 
 /**
  * Scenario 1: the worker process is SIGKILLed in the middle of a 0 → N burst and a new one takes over.

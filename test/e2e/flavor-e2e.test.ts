@@ -113,5 +113,7 @@ test('pressure 0 → 5 → 2 → 0 gives exactly those VM counts, busy runners u
   ];
   const text = historyText(await handle.fetchHistory());
   expect(text).toContain(flavor);
+  // The network name is only ever inside payloads: found, the search reads them.
+  expect(text).toContain('runners-net');
   for (const secret of secrets) expect(text).not.toContain(secret);
 });

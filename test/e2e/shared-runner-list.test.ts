@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { applySettingsUpdate, stateQuery } from '../../contracts/definitions';
+import { stateQuery } from '../../contracts/definitions';
 import type { FlavorSettingsInput } from '../../contracts/settings';
 import { startFlavor } from '../../contracts/start-flavor';
 import type { FlavorState } from '../../contracts/state';
@@ -38,45 +38,52 @@ afterAll(async () => {
   await env?.teardown();
 });
 
+const INTERVAL_SECONDS = 20;
+
 const settingsOf = (flavor: string): FlavorSettingsInput => ({
   flavor,
-  cleanupIntervalSeconds: 300,
+  cleanupIntervalSeconds: INTERVAL_SECONDS,
   image: 'ubuntu-24.04',
   openstackFlavor: 'm1.small',
   network: 'runners-net',
   labels: ['self-hosted', 'shared'],
 });
 
-const until = (handle: WorkflowHandle, accept: (s: FlavorState) => boolean, what: string) =>
-  eventually(() => handle.query(stateQuery), accept, { what, timeoutMs: 30_000 });
+const until = (handle: WorkflowHandle, accept: (s: FlavorState) => boolean, what: string, timeoutMs = 30_000) =>
+  eventually(() => handle.query(stateQuery), accept, { what, timeoutMs });
+
+const start = async (flavor: string) => {
+  cloud.planner.setPressure(flavor, 0);
+  const { handle } = await startFlavor(env.client, { taskQueue, settings: settingsOf(flavor) });
+  await until(handle, (s) => s.totals.cleanupTicks === 1 && !s.operation, `${flavor}'s first tick`);
+  return handle;
+};
 
 test('a runner made between the shared list and the tick that reuses it is kept and counted', async () => {
-  const [first, second] = [uniqueName('early'), uniqueName('late')];
-  const handles = await Promise.all(
-    [first, second].map(async (flavor) => {
-      cloud.planner.setPressure(flavor, 0);
-      return (await startFlavor(env.client, { taskQueue, settings: settingsOf(flavor) })).handle;
-    }),
-  );
-  // Both first ticks done: the worker holds one runner list, read before any runner existed.
-  for (const handle of handles) await until(handle, (s) => s.totals.cleanupTicks === 1 && !s.operation, 'first tick');
-  const [, late] = handles;
+  const [lateFlavor, earlyFlavor] = [uniqueName('late'), uniqueName('early')];
+  // A run's first tick reads a list of its own: `late`'s, then `early`'s, the one the worker then holds.
+  const late = await start(lateFlavor);
+  await start(earlyFlavor);
   const listsBefore = cloud.github.stats.calls[GITHUB_LIST];
 
-  cloud.planner.setPressure(second, 2);
+  cloud.planner.setPressure(lateFlavor, 2);
   await until(late, (s) => s.currentRunners === 2, 'two runners');
   const vms = () =>
     cloud.openstack
       .servers()
-      .filter((server) => server.metadata['runner-flavor'] === second)
+      .filter((server) => server.metadata['runner-flavor'] === lateFlavor)
       .map((server) => server.id)
       .sort();
   const made = vms();
   expect(made).toHaveLength(2);
 
-  // New settings continue the run as new, and the new run begins with a tick: it reuses the list.
-  await late.executeUpdate(applySettingsUpdate, { args: [{ ...settingsOf(second), bootTimeoutSeconds: 900 }] });
-  const state = await until(late, (s) => s.totals.cleanupTicks === 2 && !s.operation, 'the tick after the create');
+  // `late`'s next tick, an interval after its first, reuses `early`'s list, read before these runners.
+  const state = await until(
+    late,
+    (s) => s.totals.cleanupTicks === 2 && !s.operation,
+    'the tick after the create',
+    INTERVAL_SECONDS * 2000,
+  );
 
   expect(state.lastCleanup?.removed).toEqual([]);
   expect(state.lastCleanup?.failed).toBeUndefined();

@@ -102,4 +102,24 @@ describe('lineChartSvg', () => {
     expectWellFormed(svg);
     expect(polylines(svg)[0].points).toHaveLength(1);
   });
+
+  test('shades bands behind the series, stretching the x axis to the last, one legend line per label', () => {
+    const svg = lineChartSvg({
+      ...chart,
+      bands: [
+        { from: 5, to: 8, label: 'planner <fault>', color: '#d62728' },
+        { from: 12, to: 40, label: 'planner <fault>', color: '#d62728' },
+        { from: 2, to: 3, label: 'worker', color: '#9467bd' },
+      ],
+    });
+    expectWellFormed(svg);
+    const rects = [...svg.matchAll(/<rect ([^>]*)\/>/g)].map(([, attributes]) => attributes);
+    expect(rects.filter((r) => r.includes('fill-opacity="0.18"'))).toHaveLength(3);
+    expect(svg.match(/planner &lt;fault&gt;/g)).toHaveLength(1);
+    expect(svg).toContain('>worker</text>');
+    // The x axis reaches the last band's end (40) although the series stop at 20.
+    expect(svg).toMatch(/>40<\/text>/);
+    // Bands come before the lines: the lines are drawn over them.
+    expect(svg.indexOf('fill-opacity="0.18"')).toBeLessThan(svg.indexOf('<polyline'));
+  });
 });

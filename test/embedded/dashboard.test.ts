@@ -78,4 +78,16 @@ describe('embedded dashboard text', () => {
       '  temporal workflow update execute --workflow-id flavor-small --name setFallbackRunners --input 4 --address 127.0.0.1:7300',
     );
   });
+
+  test('the simulated cloud is named with its clouds.yaml and an openstack CLI command', () => {
+    const lines = headerLines({
+      address: '127.0.0.1:7233',
+      uiUrl: 'http://localhost:8233',
+      flavors: [],
+      defaultAddress: true,
+      openstack: { authUrl: 'http://127.0.0.1:8774/identity', cloudsFile: '/tmp/a dir/clouds.yaml', cloud: 'demo' },
+    });
+    expect(lines).toContain('OpenStack http://127.0.0.1:8774/identity (clouds.yaml: /tmp/a dir/clouds.yaml)');
+    expect(lines).toContain("  OS_CLIENT_CONFIG_FILE='/tmp/a dir/clouds.yaml' openstack --os-cloud demo server list");
+  });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, portAnswers } from '../../worker/ports';
@@ -65,10 +65,12 @@ describe('worker/main.ts', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'embedded-'));
     const port = await freePort();
     const uiPort = await freePort();
+    const openstackPort = await freePort();
     const run = runMain([], {
       TEMPORAL_PORT: String(port),
       TEMPORAL_UI_PORT: String(uiPort),
       TEMPORAL_DB_FILE: path.join(dir, 'dev.db'),
+      OPENSTACK_PORT: String(openstackPort),
       SCENARIO_SPEED: '10',
     });
     const devServerPid = () => Number(/dev server started here \(pid (\d+)\)/.exec(run.output())?.[1] ?? 0);
@@ -77,6 +79,10 @@ describe('worker/main.ts', () => {
       const pid = devServerPid();
       expect(pid).toBeGreaterThan(0);
       expect(run.output()).toContain(`--workflow-id flavor-small --name state --address 127.0.0.1:${port}`);
+      // The simulated cloud on OPENSTACK_PORT, and a clouds.yaml for the openstack CLI beside the database.
+      const authUrl = `http://127.0.0.1:${openstackPort}/identity`;
+      expect(run.output()).toContain(`OpenStack ${authUrl}`);
+      expect(readFileSync(path.join(dir, 'clouds.yaml'), 'utf8')).toContain(`auth_url: ${authUrl}\n`);
 
       const signalledAt = Date.now();
       run.kill('SIGINT');

@@ -63,20 +63,21 @@ describe('createRunners', () => {
     expect(cloud.openstack.stats.calls[NOVA_LIST]).toBe(3);
   });
 
-  test('a registration left without its VM is replaced, and the VM made', async () => {
+  test('a registration left without its VM gives its name up: that VM may still come, and none is asked for twice', async () => {
     harness = await startFleet();
     const { cloud, fleet, registry } = harness;
     const stale = await registry.generateJitConfig({ name: 'small-7', labels: spec.labels });
     harness.jitConfigs.add(stale.encodedJitConfig);
 
-    expect(await fleet.createRunners({ spec, names: ['small-7'] })).toEqual({ created: ['small-7'], failed: [] });
+    const { created, failed } = await fleet.createRunners({ spec, names: names('small', 7, 8) });
 
-    expect(vmNames(cloud)).toEqual(['small-7']);
-    const [registration] = cloud.github.runners();
-    expect(cloud.github.runners()).toHaveLength(1);
-    expect(registration.id).not.toBe(stale.runnerId);
-    expect(jitConfigFromUserData(vmsNamed(cloud, 'small-7')[0].userData ?? '')).not.toBe(stale.encodedJitConfig);
-    await online(cloud, ['small-7']);
+    expect(created).toEqual(['small-8']);
+    expect(failed).toEqual([{ name: 'small-7', reason: expect.stringMatching(/not asked for twice/) }]);
+    expect(vmNames(cloud)).toEqual(['small-8']);
+    expect(cloud.openstack.stats.createRequests.map((request) => request.name)).toEqual(['small-8']);
+    // The lone registration is the next cleanup tick's (registration without VM).
+    expect(registrationNames(cloud)).toEqual(names('small', 7, 8));
+    expect(cloud.github.runners().find((runner) => runner.name === 'small-7')?.id).toBe(stale.runnerId);
   });
 
   test('a VM create Nova refuses (4xx) gives its registration up: none is left dangling', async () => {
@@ -93,7 +94,7 @@ describe('createRunners', () => {
     expect(registrationNames(cloud)).toEqual(result.created);
   });
 
-  test('after a 500 the registration is kept, and the retry makes the VM once, with no twin', async () => {
+  test('after a 500 Nova answered with no VM made, the registration goes and the retry makes the VM once', async () => {
     harness = await startFleet();
     const { cloud, fleet } = harness;
     cloud.openstack.setFaults({ ...POST_SERVERS, errorRate: 1, errorStatus: 500, maxFaults: 1 });
@@ -103,9 +104,9 @@ describe('createRunners', () => {
     expect(result.failed).toEqual([
       { name: expect.stringMatching(/^small-[12]$/), reason: expect.stringMatching(/500/) },
     ]);
-    // Never repeated blindly: a 500 on POST /servers may hide a VM that was made.
+    // Never repeated blindly within the attempt; Nova's answer ended the request, so the name is free again.
     expect(cloud.openstack.stats.createRequests).toHaveLength(2);
-    expect(registrationNames(cloud)).toEqual(names('small', 1, 2));
+    expect(registrationNames(cloud)).toEqual(result.created);
 
     expect(await fleet.createRunners({ spec, names: names('small', 1, 2) })).toEqual({
       created: names('small', 1, 2),
@@ -128,8 +129,8 @@ describe('createRunners', () => {
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: 'CreateFailed', nonRetryable: false, message: expect.stringMatching(/500/) });
     expect(vmNames(cloud)).toEqual([]);
-    // Kept for the retry (a 500 may hide a VM); cleanup removes them if no retry ever comes.
-    expect(registrationNames(cloud)).toEqual(names('small', 1, 2, 3));
+    // Nova answered each with a 500 and made nothing: no registration is left to dangle.
+    expect(registrationNames(cloud)).toEqual([]);
 
     cloud.openstack.setFaults();
     expect(await fleet.createRunners({ spec, names: names('small', 1, 2, 3) })).toEqual({
@@ -153,18 +154,39 @@ describe('createRunners', () => {
     await online(cloud, ['small-1']);
   });
 
-  test('a request cut off before Nova acted fails that runner; the retry makes its VM once', async () => {
+  test('a create that got no answer keeps its registration, and the retry asks for no second VM', async () => {
     harness = await startFleet();
     const { cloud, fleet } = harness;
+    // Cut off before Nova acted: from the client's side no different from a create Nova carries out late.
     cloud.openstack.setFaults({ ...POST_SERVERS, dropRate: 1, maxFaults: 1 });
 
     const result = await fleet.createRunners({ spec, names: names('small', 1, 2) });
 
     expect(result.created).toHaveLength(1);
     expect(result.failed).toHaveLength(1);
+    const [lost] = result.failed;
     expect(vmNames(cloud)).toEqual(result.created);
-    expect(await fleet.createRunners({ spec, names: names('small', 1, 2) })).toMatchObject({ failed: [] });
-    expect(vmNames(cloud)).toEqual(names('small', 1, 2));
+    expect(registrationNames(cloud)).toEqual(names('small', 1, 2));
+    expect(await fleet.createRunners({ spec, names: [lost.name] }).catch((err: Error) => err.message)).toMatch(
+      /not asked for twice/,
+    );
+    expect(cloud.openstack.stats.createRequests).toHaveLength(2);
+  });
+
+  test('a create Nova carries out after the client gave up is found by the retry, and no twin is made', async () => {
+    harness = await startFleet({ client: { timeoutMs: 1_000 } });
+    const { cloud, fleet } = harness;
+    await fleet.createRunners({ spec, names: ['small-0'] }); // names resolved and cached
+    // Nova answers each create 3 s late: the client gives up after 1 s, and Nova makes the VM anyway.
+    cloud.openstack.setFaults({ ...POST_SERVERS, latencyMs: 3_000 });
+    await expect(fleet.createRunners({ spec, names: ['small-1'] })).rejects.toThrow(/no runner created/);
+    await expect(fleet.createRunners({ spec, names: ['small-1'] })).rejects.toThrow(/not asked for twice/);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+    expect(await fleet.createRunners({ spec, names: ['small-1'] })).toEqual({ created: ['small-1'], failed: [] });
+    expect(vmsNamed(cloud, 'small-1')).toHaveLength(1);
+    expect(cloud.openstack.stats.createRequests.filter((request) => request.name === 'small-1')).toHaveLength(1);
+    await online(cloud, ['small-1']);
   });
 
   test('when the lookup after a failed create fails too, the registration is kept for the retry', async () => {

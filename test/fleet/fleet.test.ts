@@ -157,7 +157,7 @@ describe('secrets', () => {
     results.push(await fleet.deleteIdleRunners({ spec, candidates: idle, count: 1 }));
 
     expectNoSecret(harness, ...results, String(results[2]), (results[2] as Error).stack);
-    expect(harness.jitConfigs.size).toBe(7); // 4 + the stale small-9 + its replacement + small-5's, given up
+    expect(harness.jitConfigs.size).toBe(6); // 4 + the stale small-9 (its name given up) + small-5's, given up
   });
 });
 

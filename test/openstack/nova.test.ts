@@ -1,6 +1,7 @@
-import { createOpenStackClient, escapeRegex, OpenStackError, type NovaClient } from '../../activities/openstack';
+import { createOpenStackClient, escapeRegex, type NovaClient } from '../../activities/openstack';
 import { startOpenStackSimulator, type OpenStackSimulator, type SimServer } from '../../simulators/openstack';
 import { eventually } from '../support/wait';
+import { rejection } from './support';
 
 let sim: OpenStackSimulator;
 afterEach(() => sim?.close());
@@ -13,13 +14,6 @@ async function createMany(client: NovaClient, prefix: string, n: number, metadat
   for (let i = 0; i < names.length; i += 25) {
     await Promise.all(names.slice(i, i + 25).map((name) => client.createServer({ ...SPEC, name, metadata })));
   }
-}
-
-function rejection(promise: Promise<unknown>): Promise<OpenStackError> {
-  return promise.then(
-    () => Promise.reject(new Error('expected a failure')),
-    (err) => err,
-  );
 }
 
 describe('microversions', () => {
@@ -199,75 +193,6 @@ describe('servers', () => {
     expect(err).toMatchObject({ kind: 'bad-request', retryable: false });
     expect(err.message).toContain(message);
     expect(client.stats().calls).toEqual({ keystone: 0, compute: 0, image: 0, network: 0 });
-  });
-});
-
-describe('image, flavor and network names', () => {
-  test('are resolved once and cached, concurrent creates sharing the lookups', async () => {
-    sim = await startOpenStackSimulator();
-    const client = createOpenStackClient(sim.credentials);
-    await Promise.all(Array.from({ length: 10 }, (_, i) => client.createServer({ ...SPEC, name: `c-${i}` })));
-    await client.createServer({ ...SPEC, name: 'c-10' });
-    expect(sim.stats.calls).toMatchObject({
-      'image GET /v2/images': 1,
-      'network GET /v2.0/networks': 1,
-      'compute GET /flavors': 1,
-      'compute POST /servers': 11,
-    });
-    expect(client.stats().calls).toMatchObject({ keystone: 1, image: 1, network: 1, compute: 13 });
-  });
-
-  test('ids are accepted: uuids are looked up by id first, flavors matched by id', async () => {
-    sim = await startOpenStackSimulator();
-    const client = createOpenStackClient(sim.credentials);
-    await client.createServer({ name: 'by-id', image: sim.images[1].id, flavor: '4', network: sim.networks[0].id });
-    expect(sim.servers()[0]).toMatchObject({
-      imageId: sim.images[1].id,
-      flavorId: '4',
-      networkIds: [sim.networks[0].id],
-    });
-    expect(sim.stats.calls).toMatchObject({ 'image GET /v2/images/{id}': 1, 'network GET /v2.0/networks/{id}': 1 });
-    expect(sim.stats.calls['image GET /v2/images']).toBeUndefined();
-  });
-
-  test('flavor lookup pages through the flavor list', async () => {
-    sim = await startOpenStackSimulator({ pageSizeMax: 2 });
-    const client = createOpenStackClient(sim.credentials);
-    await client.createServer({ ...SPEC, flavor: 'runner.xlarge', name: 'big' });
-    expect(sim.servers()[0].flavorId).toBe(sim.flavors.find((f) => f.name === 'runner.xlarge')?.id);
-    expect(sim.stats.calls['compute GET /flavors']).toBe(2);
-  });
-
-  test('an unknown name is a clear, non-retryable error, and is asked again next time', async () => {
-    sim = await startOpenStackSimulator();
-    const client = createOpenStackClient(sim.credentials);
-    const err = await rejection(client.createServer({ ...SPEC, image: 'ubuntu-99.04', name: 'x' }));
-    expect(err).toBeInstanceOf(OpenStackError);
-    expect(err).toMatchObject({ kind: 'not-found', retryable: false });
-    expect(err.message).toBe('image "ubuntu-99.04" not found (no such id or name)');
-    await expect(client.createServer({ ...SPEC, flavor: 'm9.huge', name: 'x' })).rejects.toThrow(
-      'flavor "m9.huge" not found',
-    );
-    await expect(client.createServer({ ...SPEC, network: 'nope-net', name: 'x' })).rejects.toThrow(
-      'network "nope-net" not found',
-    );
-    await rejection(client.createServer({ ...SPEC, image: 'ubuntu-99.04', name: 'x' }));
-    // ubuntu-99.04 twice, ubuntu-24.04 (for the flavor and network attempts) once.
-    expect(sim.stats.calls['image GET /v2/images']).toBe(3);
-    expect(sim.stats.calls['compute POST /servers']).toBeUndefined();
-  });
-
-  test('an ambiguous name is an error listing the candidates', async () => {
-    sim = await startOpenStackSimulator({
-      images: [
-        { id: '11111111-1111-1111-1111-111111111111', name: 'ubuntu' },
-        { id: '22222222-2222-2222-2222-222222222222', name: 'ubuntu' },
-      ],
-    });
-    const client = createOpenStackClient(sim.credentials);
-    const err = await rejection(client.createServer({ ...SPEC, image: 'ubuntu', name: 'x' }));
-    expect(err).toMatchObject({ kind: 'ambiguous', retryable: false });
-    expect(err.message).toContain('11111111-1111-1111-1111-111111111111, 22222222-2222-2222-2222-222222222222');
   });
 });
 

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import type { OpenStackError } from '../../activities/openstack';
 import type { OpenStackSimulator } from '../../simulators/openstack';
 
 /** A token for the simulator's default user, asked for by hand, as another client of the cloud would. */
@@ -18,4 +19,12 @@ export async function issueToken(sim: OpenStackSimulator): Promise<{ token: stri
   });
   if (response.statusCode !== 201) throw new Error(`token request answered ${response.statusCode}`);
   return { token: response.headers['x-subject-token'] as string, body: await response.body.json() };
+}
+
+/** The error a promise is rejected with; a test failure when it resolves. */
+export function rejection(promise: Promise<unknown>): Promise<OpenStackError> {
+  return promise.then(
+    () => Promise.reject(new Error('expected a failure')),
+    (err) => err,
+  );
 }

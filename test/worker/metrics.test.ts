@@ -54,17 +54,17 @@ const scrape = () => instrumented.scrape();
 const until = (what: string, accept: (text: string) => boolean) =>
   eventually(scrape, accept, { what, timeoutMs: 45_000, intervalMs: 200 });
 
+const vm = { image: 'ubuntu-24.04', openstackFlavor: 'm1.small', network: 'runners-net' };
+
 async function startFlavor(flavor: string, pressure: number) {
   cloud.planner.setPressure(flavor, pressure);
   const { handle } = await startFlavorWorkflow(env.client, {
     taskQueue,
     settings: {
       ...WITHOUT_IDLE_CONFIRMATION,
+      ...vm,
       flavor,
       cleanupIntervalSeconds: 1,
-      image: 'ubuntu-24.04',
-      openstackFlavor: 'm1.small',
-      network: 'runners-net',
       labels: ['self-hosted', flavor],
     },
   });
@@ -98,6 +98,33 @@ test('a scale-up observes its latency, the create included, and each new runner 
     // Ended once the worker is down (afterAll): ending it under its running stream makes the SDK warn.
     ended.push(handle);
   }
+});
+
+test('a flavor stopped and drained leaves no gauge behind, and keeps its counters', async () => {
+  const s = uniqueName('ms');
+  const is = `{flavor="${s}"}`;
+  // Static mode: no stream to end under the stopping workflow.
+  const { handle } = await startFlavorWorkflow(env.client, {
+    taskQueue,
+    settings: {
+      ...WITHOUT_IDLE_CONFIRMATION,
+      ...vm,
+      flavor: s,
+      mode: 'static',
+      minRunners: 1,
+      cleanupIntervalSeconds: 1,
+    },
+  });
+  await until('its runner online', (t) => sample(t, `idle_runners_count${is}`) === 1);
+  expect(sample(await scrape(), `expected_runners_count${is}`)).toBe(1);
+
+  await handle.cancel();
+  await expect(handle.result()).rejects.toThrow();
+  const after = await scrape();
+  const gauges = ['expected_runners_count', 'fallback_active', 'cleanup_interval_seconds', 'idle_runners_count'];
+  expect(gauges.filter((name) => sample(after, `${name}${is}`) !== undefined)).toEqual([]);
+  expect(sample(after, `runners_count{flavor="${s}",state="idle"}`)).toBeUndefined();
+  expect(sample(after, `created_runners_total${is}`)).toBe(1);
 });
 
 test('a scale-up, a busy runner, a scale-down and a finished job show per flavor; /health follows the worker', async () => {

@@ -14,7 +14,7 @@ import { setFallbackRunnersSignal, stateQuery } from '../../contracts/definition
 import type { FlavorState } from '../../contracts/state';
 import { connectTestEnv, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { simulatedCloudSecrets, startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 /**
  * The real worker process (`worker/main.ts --config`, secrets by environment) against the test's
@@ -49,19 +49,7 @@ beforeAll(async () => {
       `metrics: { host: 127.0.0.1, port: ${metricsPort} }`,
     ].join('\n'),
   );
-  const os = cloud.openstack.credentials;
-  if (os.authType !== 'password') throw new Error('the simulator hands out password credentials');
-  worker = startWorkerProcess(configFile, {
-    PLANNER_TOKEN: 'planner-sim-token',
-    GITHUB_TOKEN: cloud.github.token,
-    OS_AUTH_URL: os.authUrl,
-    OS_REGION_NAME: os.region ?? '',
-    OS_USERNAME: os.user.name ?? '',
-    OS_USER_DOMAIN_NAME: os.user.domainName ?? '',
-    OS_PASSWORD: os.password.reveal(),
-    OS_PROJECT_NAME: os.project.name ?? '',
-    OS_PROJECT_DOMAIN_NAME: os.project.domainName ?? '',
-  });
+  worker = startWorkerProcess(configFile, simulatedCloudSecrets(cloud));
   await worker.ready();
 }, 120_000);
 

@@ -52,3 +52,13 @@ test('an idle runner is removable once seen idle twice, far enough apart, and ol
   state.recordFleet([idle], [], '2026-01-01T00:09:00.000Z');
   expect(state.confirmedIdle([idle])).toEqual([]);
 });
+
+test("a run's first tick judges by a runner list begun after it; later ones share one up to an interval old", () => {
+  const state = new ReconcilerState(resolveSettings({ flavor: 'small', cleanupIntervalSeconds: 300 }), undefined);
+  expect(state.runnerListMaxAgeSeconds()).toBe(0);
+  state.recordCleanupTickEnded();
+  expect(state.runnerListMaxAgeSeconds()).toBe(300);
+  // A next run (continue-as-new) starts over, carried state or not.
+  const next = new ReconcilerState(resolveSettings({ flavor: 'small' }), state.takeCarriedForNextRun(0));
+  expect(next.runnerListMaxAgeSeconds()).toBe(0);
+});

@@ -16,6 +16,8 @@ export interface HeaderInfo {
   /** Whether the CLI's default address (127.0.0.1:7233) reaches the server. */
   defaultAddress: boolean;
   flavors: StartedFlavor[];
+  /** The simulated cloud's identity root and the clouds.yaml written for the `openstack` CLI. */
+  openstack?: { authUrl: string; cloudsFile: string; cloud: string };
 }
 
 export interface DashboardView {
@@ -39,10 +41,18 @@ export function headerLines(info: HeaderInfo): string[] {
     `Temporal  ${server}`,
     `Web UI    ${info.uiUrl}${info.devServer ? '' : ' (if that server serves one there)'}`,
     `Flavors   ${flavors}`,
+    ...(info.openstack
+      ? [`OpenStack ${info.openstack.authUrl} (clouds.yaml: ${displayPath(info.openstack.cloudsFile)})`]
+      : []),
     'Try, in another terminal:',
     `  ${cli} workflow query --workflow-id flavor-small --name state${address}`,
     `  ${cli} workflow signal --workflow-id flavor-small --name setFallbackRunners --input 3${address}`,
     `  ${cli} workflow update execute --workflow-id flavor-small --name setFallbackRunners --input 4${address}`,
+    ...(info.openstack
+      ? [
+          `  OS_CLIENT_CONFIG_FILE=${shellQuote(displayPath(info.openstack.cloudsFile))} openstack --os-cloud ${info.openstack.cloud} server list`,
+        ]
+      : []),
     'Ctrl-C stops everything.',
     '',
   ];

@@ -1,5 +1,9 @@
 import { Runtime } from '@temporalio/worker';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startSimulatedCloud } from '../../simulators/cloud';
+import { DEMO_CLOUD, cloudsYaml } from '../../simulators/openstack/clouds-yaml';
+import { portAnswers } from '../ports';
 import { buildActivities } from '../activities';
 import { startMetricsEndpoint, type MetricsEndpoint } from '../metrics/endpoint';
 import { runWorker, type RunningWorker } from '../run-worker';
@@ -56,8 +60,13 @@ export function embeddedApp(options: EmbeddedOptions): App {
         server.onUnexpectedExit((description) => fail(new Error(description)));
       }
 
-      const cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 1500 } });
+      const openstackPort = await openstackPortToUse(options.openstackPort);
+      const cloud = await startSimulatedCloud({
+        openstack: { bootDelayMs: 1500, host: '127.0.0.1', port: openstackPort },
+      });
       teardown.add('the simulators', () => cloud.close());
+      mkdirSync(path.dirname(options.cloudsFile), { recursive: true });
+      writeFileSync(options.cloudsFile, cloudsYaml(cloud.openstack));
       const pressures = new Map<string, number>();
       const setPressure = (flavor: string, value: number) => {
         pressures.set(flavor, value);
@@ -86,6 +95,11 @@ export function embeddedApp(options: EmbeddedOptions): App {
           cliPath: temporalCliPath(),
           defaultAddress: options.port === DEFAULT_PORT,
           flavors: started,
+          openstack: {
+            authUrl: `${cloud.openstack.baseUrl}/identity`,
+            cloudsFile: options.cloudsFile,
+            cloud: DEMO_CLOUD,
+          },
         }),
       );
 
@@ -120,6 +134,18 @@ export function embeddedApp(options: EmbeddedOptions): App {
     },
     kill: () => devServer?.kill(),
   };
+
+  /**
+   * The README's clouds.yaml names OPENSTACK_PORT's default; when another process holds it, the cloud takes
+   * a free port and the clouds.yaml written beside the database says which.
+   */
+  async function openstackPortToUse(port: number): Promise<number> {
+    if (!(await portAnswers(port))) return port;
+    terminal.print(
+      `Port ${port} on 127.0.0.1 is taken: the simulated OpenStack takes a free one (OPENSTACK_PORT picks)`,
+    );
+    return 0;
+  }
 
   /** Best effort: a port already taken (another `npm start`) costs the metrics, not the demo. */
   async function serveMetrics(port: number, workerState: () => string): Promise<MetricsEndpoint | undefined> {

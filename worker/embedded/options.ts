@@ -16,12 +16,18 @@ export interface EmbeddedOptions {
   scenarioSpeed: number;
   /** METRICS_PORT (default 9464): the worker's /metrics and /health on 127.0.0.1. */
   metricsPort: number;
+  /** OPENSTACK_PORT (default 8774, Nova's): the simulated cloud on 127.0.0.1, for the README's clouds.yaml. */
+  openstackPort: number;
+  /** The clouds.yaml written for the `openstack` CLI, next to the database. */
+  cloudsFile: string;
 }
 
 /** Temporal's usual port, which the temporal CLI reaches without an --address. */
 export const DEFAULT_PORT = 7233;
 /** The Prometheus exporters' usual port, as in the worker configuration's default. */
 const DEFAULT_METRICS_PORT = 9464;
+/** Nova's usual port: the README's clouds.yaml entry points there. */
+export const DEFAULT_OPENSTACK_PORT = 8774;
 
 export class OptionError extends StartupError {}
 
@@ -37,8 +43,10 @@ export function embeddedOptions(env: Env): EmbeddedOptions {
     throw new OptionError(`SCENARIO_SPEED must be a number above 0 and at most 1000, not ${env.SCENARIO_SPEED}`);
   }
   const metricsPort = portFrom(env, 'METRICS_PORT') ?? DEFAULT_METRICS_PORT;
+  const openstackPort = portFrom(env, 'OPENSTACK_PORT') ?? DEFAULT_OPENSTACK_PORT;
   const chartFile = path.join(path.dirname(dbFile), 'scenario.svg');
-  return { port, uiPort, dbFile, chartFile, scenarioSpeed, metricsPort };
+  const cloudsFile = path.join(path.dirname(dbFile), 'clouds.yaml');
+  return { port, uiPort, dbFile, chartFile, scenarioSpeed, metricsPort, openstackPort, cloudsFile };
 }
 
 function portFrom(env: Env, name: string): number | undefined {

@@ -1,6 +1,6 @@
 import type { InjectedSinks } from '@temporalio/worker';
 import type { FlavorMetricsSinks } from '../../contracts/flavor-metrics';
-import type { FlavorSeries } from './flavor-series';
+import type { WorkerMetrics } from './worker-metrics';
 
 /**
  * The flavorMetrics sink the workflows call (contracts/flavor-metrics.ts), recording into the worker's
@@ -8,7 +8,11 @@ import type { FlavorSeries } from './flavor-series';
  * logs an error for each call to a sink it does not know. The gauges are set on replay too, ending on
  * the values the history leads to; latencies are observed only live, once.
  */
-export function flavorMetricsSinks(series?: FlavorSeries, clock = Date.now): InjectedSinks<FlavorMetricsSinks> {
+export function flavorMetricsSinks(
+  metrics?: Pick<WorkerMetrics, 'flavors' | 'forgetFlavor'>,
+  clock = Date.now,
+): InjectedSinks<FlavorMetricsSinks> {
+  const series = metrics?.flavors;
   return {
     flavorMetrics: {
       gauges: {
@@ -32,6 +36,10 @@ export function flavorMetricsSinks(series?: FlavorSeries, clock = Date.now): Inj
         fn(_info, flavor, seconds) {
           for (const value of seconds) series?.runnerBoot.observe({ flavor }, value);
         },
+      },
+      ended: {
+        fn: (_info, flavor) => metrics?.forgetFlavor(flavor),
+        callDuringReplay: true,
       },
     },
   };

@@ -116,7 +116,23 @@ export function createWorkerMetrics(options: { github?: GitHubRateLimitSource } 
     flavors: flavorSeries(registry),
   };
   if (options.github) githubRateLimitGauge(registry, options.github);
-  return { ...metrics, streams: new StreamTracker(metrics.streamConnected) };
+  const { flavors } = metrics;
+  const gauges = [metrics.busyRunners, metrics.idleRunners, metrics.pressure, metrics.streamConnected];
+  const workflowGauges = [
+    flavors.expectedRunners,
+    flavors.fallbackActive,
+    flavors.cleanupInterval,
+    flavors.lastCleanup,
+  ];
+  /**
+   * A flavor that ended (stopped, drained) leaves no gauge behind on this worker, so no rule goes on
+   * reading its last values; counters and histograms stay, as Prometheus expects of them.
+   */
+  const forgetFlavor = (flavor: string) => {
+    for (const gauge of [...gauges, ...workflowGauges]) gauge.remove({ flavor });
+    for (const state of runnerStates) metrics.runners.remove({ flavor, state });
+  };
+  return { ...metrics, streams: new StreamTracker(metrics.streamConnected), forgetFlavor };
 }
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

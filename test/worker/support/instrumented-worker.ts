@@ -34,7 +34,7 @@ export async function startInstrumentedWorker(
   const worker = await createTestWorker(env, {
     taskQueue: options.taskQueue,
     activities: instrumentActivities(buildActivities(config, client), metrics),
-    sinks: flavorMetricsSinks(metrics.flavors),
+    sinks: flavorMetricsSinks(metrics),
   });
   const running = worker.run();
   const server = await startMetricsServer({

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { SimulatedCloud } from '../../../simulators/cloud';
 import { eventually } from '../../support/wait';
 
 /** The real worker process (`worker/main.ts --config`), for the tests of test/worker. */
@@ -46,4 +47,21 @@ export function startWorkerProcess(configFile: string, secrets: Record<string, s
     ]);
   };
   return { stdout: () => stdout, stderr: () => stderr, logLines, exited, signal: (s) => child.kill(s), ready };
+}
+
+/** The secrets a worker process reads from its environment to reach the simulated cloud (the planner's token is the simulator's). */
+export function simulatedCloudSecrets(cloud: SimulatedCloud): Record<string, string> {
+  const os = cloud.openstack.credentials;
+  if (os.authType !== 'password') throw new Error('the simulator hands out password credentials');
+  return {
+    PLANNER_TOKEN: 'planner-sim-token',
+    GITHUB_TOKEN: cloud.github.token,
+    OS_AUTH_URL: os.authUrl,
+    OS_REGION_NAME: os.region ?? '',
+    OS_USERNAME: os.user.name ?? '',
+    OS_USER_DOMAIN_NAME: os.user.domainName ?? '',
+    OS_PASSWORD: os.password.reveal(),
+    OS_PROJECT_NAME: os.project.name ?? '',
+    OS_PROJECT_DOMAIN_NAME: os.project.domainName ?? '',
+  };
 }

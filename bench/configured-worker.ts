@@ -2,11 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { SimulatedCloud } from '../../../simulators/cloud';
+import { createInterface } from 'node:readline';
+import type { SimulatedCloud } from '../simulators/cloud';
 
 /**
  * The real worker as its own process (`node -r @swc-node/register worker/main.ts --config <file>`),
- * pointed at simulators that run in the test process. Secrets reach it by environment, as in production.
+ * pointed at simulators that run in the calling process (the chaos tests, the soak). Secrets reach it
+ * by environment, as in production, and its log lines can be watched as they come.
  */
 export interface WorkerProcess {
   pid: number;
@@ -19,17 +21,23 @@ export interface WorkerProcess {
   output(): string;
 }
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ROOT = path.resolve(__dirname, '..');
 const READY_TIMEOUT_MS = 120_000;
 const OUTPUT_TAIL = 8192;
 
 /** Variables the worker reads that must come from this test only, never from the caller's shell. */
 const OWN_PREFIXES = ['TEMPORAL_', 'OS_', 'GITHUB_', 'PLANNER_', 'RUNNER_AUTOSCALER_'];
 
+export interface WorkerProcessOptions {
+  managerId?: string;
+  /** Called with every line the worker writes, on stdout (its JSON log) or stderr. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
 export async function startWorkerProcess(
   cloud: SimulatedCloud,
   temporal: { address: string; taskQueue: string },
-  managerId = 'runner-autoscaler',
+  { managerId = 'runner-autoscaler', onLine }: WorkerProcessOptions = {},
 ): Promise<WorkerProcess> {
   const config = cloud.workerConfig({ ...temporal, namespace: 'default' }, managerId);
   const credentials = cloud.openstack.credentials;
@@ -69,6 +77,11 @@ export async function startWorkerProcess(
   const collect = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL));
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
+  if (onLine) {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      createInterface({ input: child[stream], crlfDelay: Infinity }).on('line', (line) => onLine(line, stream));
+    }
+  }
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
