@@ -26,6 +26,7 @@ const esmOnly = [
 const unit = [
   'policy/',
   'test/contracts/',
+  'test/deploy/dashboard.test.ts',
   'test/setup/shorter-retries.test.ts',
   'test/soak/',
   'test/activities/failure-mapping.test.ts',
@@ -54,9 +55,10 @@ const loopback = [
   'test/planner/',
   'test/fleet/',
   'test/activities/pressure-stream.test.ts',
+  'test/deploy/alert-rules.test.ts',
   'test/embedded/main.test.ts',
   'test/histories/replay.test.ts',
-  'test/lint/layering.test.ts',
+  'test/lint/',
   'test/support/log-capture.test.ts',
 ];
 

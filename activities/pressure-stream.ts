@@ -137,7 +137,7 @@ function latestValueSender(send: (value: number) => Promise<void>) {
     inFlight = false;
   };
   return {
-    offer(value: number): void {
+    offer: (value: number): void => {
       if (value === lastOffered) return;
       lastOffered = value;
       pending = value;

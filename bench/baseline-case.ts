@@ -29,7 +29,7 @@ export async function runBaselineCase(
   // No workflow here: the Temporal client only carries stream signals, which a poller never sends, so a
   // lazy client that never connects is enough.
   const config = cloud.workerConfig({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'baseline' });
-  const { createRunners } = buildActivities(config, new Client());
+  const activities = buildActivities(config, new Client());
   try {
     for (const flavor of flavors) cloud.planner.setPressure(flavor, 0);
     const poller = startBaselinePoller({
@@ -38,7 +38,7 @@ export async function runBaselineCase(
       flavors,
       intervalMs: plan.intervalSeconds * 1000,
       spec: benchSpec,
-      createRunners,
+      createRunners: (request) => activities.createRunners(request),
     });
     const probe = new LatencyProbe();
     await driveIncrements(

@@ -40,7 +40,10 @@ function section(result: BenchResult): string[] {
       `load average ${machine.loadAverage.start} at start, ${machine.loadAverage.end} at end.`,
     '',
     `Parameters: ${Object.entries(result.parameters)
-      .map(([key, value]) => `${key} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+      .map(
+        ([key, value]) =>
+          `${key} ${typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean)}`,
+      )
       .join('; ')}.`,
     '',
     '| figure | measured | target | met |',

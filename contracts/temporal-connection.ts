@@ -102,7 +102,10 @@ export function loadTemporalConnection({
     address: topmost(layers.map((layer) => layer.address)),
     namespace: topmost(layers.map((layer) => layer.namespace)),
     apiKey: topmost(layers.map((layer) => layer.apiKey)),
-    tls: tlsLayers.length > 0 ? Object.assign({}, ...tlsLayers.map(definedFields)) : undefined,
+    tls:
+      tlsLayers.length > 0
+        ? tlsLayers.map(definedFields).reduce<ClientConfigTLS>((tls, layer) => ({ ...tls, ...layer }), {})
+        : undefined,
     grpcMeta: fromProfile.grpcMeta,
   };
   // envconfig drops a certificate without its key (or the other way round) without a word: plain TLS, no mTLS.

@@ -39,6 +39,6 @@ describe('planConverge', () => {
     ['empty fleet, zero desired', 0, [], { action: 'none' }],
     ['empty fleet, scale up', 2, [], { action: 'create', count: 2 }],
   ])('%s', (_name, desired, runners, plan) => {
-    expect(planConverge(desired as number | undefined, runners as RunnerInfo[])).toEqual(plan);
+    expect(planConverge(desired, runners)).toEqual(plan);
   });
 });

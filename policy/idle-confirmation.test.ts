@@ -32,7 +32,7 @@ describe('confirmedIdle', () => {
     ['busy now (the flag caught up)', runner('r-1', 'busy'), { 'r-1': at(1) }, 10, false],
     ['confirmed but younger than the minimum age', runner('r-1', 'idle', 8), { 'r-1': at(4) }, 10, false],
     ['no sighting at all', runner('r-1', 'idle'), {}, 10, false],
-    ['no creation time known', { name: 'r-1', state: 'idle' } as RunnerInfo, { 'r-1': at(1) }, 10, false],
+    ['no creation time known', { name: 'r-1', state: 'idle' }, { 'r-1': at(1) }, 10, false],
   ] as [string, RunnerInfo, IdleSightings, number, boolean][])('%s', (_what, candidate, sightings, minute, ok) => {
     expect(confirmedIdle([candidate], sightings, at(minute), rule)).toEqual(ok ? [candidate] : []);
   });

@@ -10,5 +10,8 @@ export interface FleetLog {
  * directly), where the activity logger throws for want of a context.
  */
 export const defaultFleetLog: FleetLog = {
-  warn: (message, meta) => (asyncLocalStorage.getStore() ? log.warn(message, meta) : console.warn(message, meta)),
+  warn(message, meta) {
+    if (asyncLocalStorage.getStore()) log.warn(message, meta);
+    else console.warn(message, meta);
+  },
 };

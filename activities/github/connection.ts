@@ -39,7 +39,7 @@ export interface GitHubConnection {
   baseUrl: string;
   rateLimit: RateLimitSnapshot;
   /** A catch handler: throws what `err` was as a GitHubApiError naming `operation`, secrets scrubbed. */
-  fail(operation: string): (err: unknown) => never;
+  fail: (operation: string) => (err: unknown) => never;
 }
 
 const noop = () => undefined;

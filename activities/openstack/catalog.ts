@@ -73,14 +73,13 @@ export function apiBase(serviceType: string, url: string): string {
 const API_VERSIONS: Record<string, string> = { compute: 'v2.1', image: 'v2', network: 'v2.0' };
 
 export function isCatalog(value: unknown): value is CatalogService[] {
+  const hasUrl = (endpoint: unknown) => typeof (endpoint as { url?: unknown } | null)?.url === 'string';
   return (
     Array.isArray(value) &&
-    value.every(
-      (entry) =>
-        typeof entry?.type === 'string' &&
-        Array.isArray(entry.endpoints) &&
-        entry.endpoints.every((e: unknown) => typeof (e as { url?: unknown })?.url === 'string'),
-    )
+    (value as unknown[]).every((entry) => {
+      const { type, endpoints } = (entry ?? {}) as { type?: unknown; endpoints?: unknown };
+      return typeof type === 'string' && Array.isArray(endpoints) && (endpoints as unknown[]).every(hasUrl);
+    })
   );
 }
 

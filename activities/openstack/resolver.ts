@@ -114,13 +114,19 @@ function single(kind: Kind, ref: string, matches: Candidate[]): string {
 }
 
 function named(list: unknown, kind: Kind): Candidate[] {
-  if (!Array.isArray(list) || !list.every((item) => typeof item?.id === 'string')) {
+  type Item = Record<string, unknown> & { id: string };
+  const isItem = (item: unknown): item is Item => typeof (item as { id?: unknown } | null)?.id === 'string';
+  if (!Array.isArray(list) || !(list as unknown[]).every(isItem)) {
     throw new OpenStackError(`the ${kind} list is not in the expected format`, {
       kind: 'invalid-response',
       retryable: true,
     });
   }
-  return list.map((item) => ({ id: item.id, name: String(item.name ?? ''), detail: detailOf(item) }));
+  return (list as Item[]).map((item) => ({
+    id: item.id,
+    name: ['string', 'number', 'boolean'].includes(typeof item.name) ? String(item.name) : '',
+    detail: detailOf(item),
+  }));
 }
 
 function detailOf(item: Record<string, unknown>): string {

@@ -51,8 +51,10 @@ const DEFAULT_KEEPALIVE_INITIAL_DELAY_MS = 15_000;
 const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
 
 /** Thrown by our own callbacks' wrapper so their exceptions pass through unclassified. */
-class CallerError {
-  constructor(readonly error: unknown) {}
+class CallerError extends Error {
+  constructor(readonly error: unknown) {
+    super('a stream callback threw');
+  }
 }
 
 /** What the line reader needs to know and tell of one stream. */
@@ -218,7 +220,7 @@ export class PlannerClient {
       }
       throw new PlannerStreamError('not-found', `${phase.where}: the planner's lines hold no value for this flavor`);
     };
-    for await (const chunk of body) {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
       const tooLongBefore = splitter.tooLong;
       for (const line of splitter.push(chunk)) received(line);
       // Over-long lines come after the chunk's other lines: only their count matters, not their place.
@@ -249,7 +251,7 @@ async function readExcerpt(body: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   try {
-    for await (const chunk of body) {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
       chunks.push(chunk);
       bytes += chunk.length;
       if (bytes >= ERROR_BODY_EXCERPT_BYTES) break;

@@ -111,9 +111,9 @@ export async function runSoak(options: SoakOptions): Promise<{ figures: SoakFigu
     const startedAt = Date.now();
     const windows: SoakWindow[] = [];
     const jobs = startJobDriver(cloud);
-    stops.unshift(async () => jobs.stop());
+    stops.unshift(() => Promise.resolve(jobs.stop()));
     const observer = startObserver({ cloud, flavors, managerId: MANAGER_ID, operator, windows, startedAt });
-    stops.unshift(async () => observer.stop());
+    stops.unshift(() => Promise.resolve(observer.stop()));
     const context: SoakContext = {
       cloud,
       temporal,
@@ -160,7 +160,7 @@ export async function runSoak(options: SoakOptions): Promise<{ figures: SoakFigu
         ),
       60_000,
     );
-    stops.unshift(async () => clearInterval(progress));
+    stops.unshift(() => Promise.resolve(clearInterval(progress)));
 
     // The quiet tail: no new event; jobs end; once every window has closed and recovered, desired must stand.
     await sleepUntil(startedAt + durationMs - TAIL_MS);

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 export interface CommandContext {
   client: Client;
   taskQueue: string;
-  print(line: string): void;
+  print: (line: string) => void;
 }
 
 /** A command's exit code: 0 when everything it did succeeded, 1 when some part failed (and said why). */

@@ -26,7 +26,7 @@ export function normalizeFaults(input: unknown): FaultSettings {
       throw new Error('dropAfterHandling must be a boolean');
     if (['service', 'method', 'route'].includes(key) && typeof value !== 'string')
       throw new Error(`${key} must be a string`);
-    (faults as unknown as Record<string, unknown>)[key] = key === 'method' ? String(value).toUpperCase() : value;
+    (faults as unknown as Record<string, unknown>)[key] = key === 'method' ? (value as string).toUpperCase() : value;
   }
   return faults;
 }

@@ -141,5 +141,6 @@ function pythonRepr(value: unknown): string {
       .map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`)
       .join(', ')}}`;
   }
-  return String(value);
+  // A request body is JSON: what is left is a number.
+  return (value as number).toString();
 }

@@ -28,5 +28,5 @@ export function page<T extends { id: string }>(
   const next = new URLSearchParams(ctx.query);
   next.set('limit', String(effective));
   next.set('marker', selected[selected.length - 1].id);
-  return { rows: selected, links: [{ rel: 'next', href: `${ctx.endpoint}${path}?${next}` }] };
+  return { rows: selected, links: [{ rel: 'next', href: `${ctx.endpoint}${path}?${next.toString()}` }] };
 }

@@ -185,7 +185,8 @@ export async function startPlannerSimulator(options: PlannerSimulatorOptions = {
     faults,
     stats,
     setPressure(flavor, value) {
-      if (!isNonNegativeInteger(value)) throw new RangeError(`pressure must be a non-negative integer, not ${value}`);
+      if (!isNonNegativeInteger(value))
+        throw new RangeError(`pressure must be a non-negative integer, not ${value as number}`);
       model.define(flavor, { minimumPressure: value });
       publish([flavor]);
     },

@@ -7,7 +7,7 @@ import { eventually, sleep } from '../support/wait';
 import { cloudView, startFlavor, untilState, type FlavorHandle } from './support/flavor';
 import { expectNoSecretsInHistories } from './support/history-grep';
 import { startInProcessWorker } from './support/in-process-worker';
-import { measured, type Figures } from './support/results';
+import { measured } from './support/results';
 import { watchSecrets } from './support/secrets';
 import { sizes, timeoutFor } from './support/sizes';
 
@@ -78,7 +78,7 @@ test(
         await during();
         await sleep(Math.max(seconds * 1000 - (Date.now() - phaseStart), 0));
         const observed = attempts() - before;
-        (figures as Figures)[name] = { seconds, reconnects: observed, allowed };
+        figures[name] = { seconds, reconnects: observed, allowed };
         expect(observed).toBeGreaterThanOrEqual(1);
         expect(observed).toBeLessThanOrEqual(allowed);
       };

@@ -32,7 +32,7 @@ interface Scenario {
 interface Context {
   client: Client;
   cloud: SimulatedCloud;
-  start(settings: Omit<FlavorSettingsInput, 'flavor'>): Promise<Flavor>;
+  start: (settings: Omit<FlavorSettingsInput, 'flavor'>) => Promise<Flavor>;
 }
 
 interface Flavor {

@@ -44,7 +44,7 @@ export function watch(client: PlannerClient, flavor: string, stallTimeoutMs = 10
 export function trackedStreams() {
   const open: Watch[] = [];
   return {
-    stream(client: PlannerClient, flavor: string, stallTimeoutMs?: number): Watch {
+    stream: (client: PlannerClient, flavor: string, stallTimeoutMs?: number): Watch => {
       const watched = watch(client, flavor, stallTimeoutMs);
       open.push(watched);
       return watched;

@@ -140,6 +140,6 @@ export function testLogs(): LogCapture {
   // The environment's object comes from another realm: no instanceof.
   if (typeof shared === 'object' && shared !== null) return shared as LogCapture;
   const standalone = new LogCapture((text) => process.stderr.write(text));
-  shareCapture(globalThis as Record<string, unknown>, standalone);
+  shareCapture(globalThis, standalone);
   return standalone;
 }

@@ -207,6 +207,7 @@ test('the planner token function reads the rotated file; a client made with it c
           abort.abort();
         },
       });
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the stream's own rejection, passed on as it is
       stream.catch((err: unknown) => (abort.signal.aborted ? undefined : reject(err)));
     });
   };

@@ -127,7 +127,7 @@ function parseFile(path: string, readFile: (path: string) => string): unknown {
 /** Environment variables win over the file, field by field. */
 function withEnvironment(raw: unknown, env: Env): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
-  const config = structuredClone(raw) as Record<string, Record<string, unknown> | unknown>;
+  const config = structuredClone(raw) as Record<string, unknown>;
   const set = (section: string, field: string, value: unknown) => {
     if (value === undefined || value === '') return;
     const current = config[section];

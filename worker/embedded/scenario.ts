@@ -30,7 +30,11 @@ export interface ScenarioPlayer {
 /** Plays the steps on timers, `speed` times faster than written; `onEnd` runs once the duration has passed. */
 export function playScenario(
   scenario: Scenario,
-  { speed, setPressure, onEnd }: { speed: number; setPressure: (flavor: string, value: number) => void; onEnd(): void },
+  {
+    speed,
+    setPressure,
+    onEnd,
+  }: { speed: number; setPressure: (flavor: string, value: number) => void; onEnd: () => void },
 ): ScenarioPlayer {
   const startedAt = Date.now();
   const apply = (pressures: Record<string, number>) => {

@@ -15,7 +15,7 @@ export function terminalLogger(print: (line: string) => void): DefaultLogger {
 export function formatLogEntry(entry: LogEntry): string {
   const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString().slice(11, 19);
   const fields = SHOWN_FIELDS.flatMap((key) => {
-    const value = entry.meta?.[key];
+    const value: unknown = entry.meta?.[key];
     if (value === undefined) return [];
     const text = value instanceof Error ? value.message : typeof value === 'string' ? value : JSON.stringify(value);
     return [`${key}=${text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH)}…` : text}`];

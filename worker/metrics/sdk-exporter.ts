@@ -5,7 +5,7 @@ export interface SdkMetrics {
   /** For `Runtime.install({ telemetryOptions: { metrics } })`. */
   telemetry: MetricsExporterConfig;
   /** The SDK's own Prometheus text, read from its exporter. */
-  scrape(): Promise<string>;
+  scrape: () => Promise<string>;
 }
 
 /**

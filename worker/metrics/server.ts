@@ -18,7 +18,7 @@ export interface MetricsServerOptions {
 
 export interface MetricsServer {
   url: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**

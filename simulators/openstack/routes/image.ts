@@ -58,12 +58,12 @@ function listImages(images: SimImage[], ctx: Context): Reply {
   params.delete('marker');
   const body: Record<string, unknown> = {
     images: page.map(imageView),
-    first: params.size ? `/v2/images?${params}` : '/v2/images',
+    first: params.size ? `/v2/images?${params.toString()}` : '/v2/images',
     schema: '/v2/schemas/images',
   };
   if (page.length > 0 && page.length === limit) {
     params.set('marker', page[page.length - 1].id);
-    body.next = `/v2/images?${params}`;
+    body.next = `/v2/images?${params.toString()}`;
   }
   return { status: 200, body };
 }
