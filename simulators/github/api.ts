@@ -1,26 +1,35 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pause, type Reply } from '../http';
-import { injectedFault, RateWindow } from './faults';
+import { injectedFault } from './faults';
 import { routes } from './routes';
 import type { GitHubState } from './state';
 import { failure, Refusal, send, type Context, type Route } from './wire';
 
 /**
  * One API request (not /control/), start to end: its call counted and kept in flight, injected latency,
- * a dropped connection, the rate-limit headers, an injected fault, or else authentication, the secondary
- * rate limits and the route.
+ * a dropped connection, the rate-limit headers, an injected fault, or else authentication, the primary and
+ * secondary rate limits of the request's credential, and the route.
  */
 export function createApi(
   state: GitHubState,
 ): (req: IncomingMessage, res: ServerResponse, url: URL, body: unknown) => Promise<void> {
   const { stats, simulator } = state;
   const table = routes(state);
-  const rateWindow = new RateWindow();
 
-  const dispatch = (req: IncomingMessage, matched: Route | undefined, context: Context, route: string): Reply => {
+  const dispatch = (
+    req: IncomingMessage,
+    matched: Route | undefined,
+    context: Context,
+    route: string,
+    primaryRefusal: Reply | undefined,
+  ): Reply => {
     if (!matched) return failure(404, 'Not Found');
     const problem = state.auth.problem(req, matched.auth);
     if (problem) return failure(401, problem);
+    if (primaryRefusal) {
+      stats.primaryLimited += 1;
+      return primaryRefusal;
+    }
     const limited = state.secondary.admit(state.auth.credentialOf(req), matched.method, route);
     if (limited) return limited;
     try {
@@ -37,10 +46,12 @@ export function createApi(
       .find(({ found }) => found !== null);
     const params = { ...match?.found?.groups };
     const key = `${req.method} ${match ? match.route.template(params) : url.pathname}`;
+    const credential = state.auth.credentialOf(req);
     stats.calls[key] = (stats.calls[key] ?? 0) + 1;
+    stats.callsByCredential[credential] = (stats.callsByCredential[credential] ?? 0) + 1;
     stats.inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
-    const done = state.secondary.arrived(state.auth.credentialOf(req));
+    const done = state.secondary.arrived(credential);
     res.on('close', () => {
       stats.inFlight -= 1;
       done();
@@ -51,8 +62,9 @@ export function createApi(
       req.socket.destroy();
       return;
     }
-    const headers = rateWindow.use();
-    const reply = injectedFault(simulator.faults, stats) ?? dispatch(req, match?.route, { params, url, body }, key);
+    const { headers, refusal } = state.primary.use(credential);
+    const reply =
+      injectedFault(simulator.faults, stats) ?? dispatch(req, match?.route, { params, url, body }, key, refusal);
     send(res, { ...reply, headers: { ...headers, ...reply.headers } });
   };
 }

@@ -18,13 +18,16 @@ export const randomToken = (prefix: string) =>
 export class GitHubAuth {
   /** The PAT. */
   readonly token: string;
+  /** More PATs, each a credential of its own with its own budgets: extra token → its credential name. */
+  readonly #extraTokens: Map<string, string>;
   readonly #app: GitHubSimulatorOptions['app'];
   readonly #appKey: KeyObject | undefined;
   /** Installation token → when it expires (ms). */
   readonly #installationTokens = new Map<string, number>();
 
-  constructor(options: Pick<GitHubSimulatorOptions, 'token' | 'app'>) {
+  constructor(options: Pick<GitHubSimulatorOptions, 'token' | 'app' | 'tokens'>) {
     this.token = options.token ?? randomToken('ghp_');
+    this.#extraTokens = new Map(options.tokens?.map(({ token }, index) => [token, `pat ${index + 2}`]));
     this.#app = options.app;
     this.#appKey = options.app?.publicKeyPem ? createPublicKey(options.app.publicKeyPem) : undefined;
   }
@@ -35,19 +38,27 @@ export class GitHubAuth {
     if (presented === undefined) return 'Requires authentication';
     if (kind === 'jwt') return this.#jwtProblem(presented);
     const tokenExpiry = this.#installationTokens.get(presented);
-    return presented === this.token || (tokenExpiry !== undefined && tokenExpiry > Date.now())
+    return presented === this.token ||
+      this.#extraTokens.has(presented) ||
+      (tokenExpiry !== undefined && tokenExpiry > Date.now())
       ? undefined
       : 'Bad credentials';
   }
 
   /**
-   * Whose budget a request spends, as GitHub counts its secondary limits per credential: the PAT's, the
-   * installation's (whichever of its tokens), or the App's own (its JWTs).
+   * Whose budget a request spends, as GitHub counts its limits per credential: the PAT's ("pat"; the
+   * extra tokens' "pat 2", "pat 3", …), the installation's (whichever of its tokens), or the App's own
+   * (its JWTs).
    */
   credentialOf(req: IncomingMessage): string {
     const presented = presentedToken(req);
-    if (presented === undefined) return 'anonymous';
+    return presented === undefined ? 'anonymous' : this.credentialOfToken(presented);
+  }
+
+  credentialOfToken(presented: string): string {
     if (presented === this.token) return 'pat';
+    const extra = this.#extraTokens.get(presented);
+    if (extra) return extra;
     if (this.#installationTokens.has(presented)) return `installation ${this.#app?.installationId}`;
     return `app ${this.#app?.appId}`;
   }

@@ -1,10 +1,9 @@
 import type { Reply } from '../http';
 import type { GitHubFaults, GitHubSimulatorStats } from './types';
+import { defaultHourlyLimit } from './primary-limits';
 import { failure, secondaryMessage } from './wire';
 
-/** Injected faults and GitHub's rate limits: the x-ratelimit-* headers of every answer, and 403s and 429s. */
-
-const hourlyLimit = 5000;
+/** Injected faults: server errors, rate-limit 403s and 429s, beside the limits modelled. */
 
 export const defaultFaults = (): GitHubFaults => ({
   latencyMs: 0,
@@ -15,26 +14,6 @@ export const defaultFaults = (): GitHubFaults => ({
   dropRate: 0,
   busyLagMs: 0,
 });
-
-/** The primary rate limit's hourly window: every API answer uses one request of it. */
-export class RateWindow {
-  #window = { resetMs: 0, used: 0 };
-
-  /** Counts one request and returns the x-ratelimit-* headers that report it. */
-  use(): Record<string, string> {
-    const now = Date.now();
-    if (now >= this.#window.resetMs) this.#window = { resetMs: now + 3_600_000, used: 0 };
-    const rateWindow = this.#window;
-    rateWindow.used += 1;
-    return {
-      'x-ratelimit-limit': String(hourlyLimit),
-      'x-ratelimit-remaining': String(Math.max(hourlyLimit - rateWindow.used, 0)),
-      'x-ratelimit-reset': String(Math.ceil(rateWindow.resetMs / 1000)),
-      'x-ratelimit-used': String(rateWindow.used),
-      'x-ratelimit-resource': 'core',
-    };
-  }
-}
 
 /** The fault this request draws, if any: server errors, then 403 rate limits, then 429s. */
 export function injectedFault(faults: GitHubFaults, stats: GitHubSimulatorStats): Reply | undefined {
@@ -57,7 +36,7 @@ export function injectedFault(faults: GitHubFaults, stats: GitHubSimulatorStats)
       ...failure(403, 'API rate limit exceeded for user ID 1.'),
       headers: {
         'x-ratelimit-remaining': '0',
-        'x-ratelimit-used': String(hourlyLimit),
+        'x-ratelimit-used': String(defaultHourlyLimit),
         'x-ratelimit-reset': String(reset),
       },
     };

@@ -12,7 +12,8 @@ import { failure, send } from './wire';
 
 /**
  * A GitHub REST API simulator for the self-hosted-runner and workflow-job endpoints, on node:http, speaking
- * the real wire formats: JSON bodies, Link pagination, x-ratelimit-* headers, GitHub's secondary rate
+ * the real wire formats: JSON bodies, Link pagination, x-ratelimit-* headers and a primary limit per credential
+ * (primary-limits.ts; more PATs by `tokens`), GitHub's secondary rate
  * limits (secondary-limits.ts), GitHub's status codes and error bodies, App authentication (a JWT traded for an installation token), and signed workflow_job
  * webhooks. Runner VMs are simulated by lifecycle helpers: bootRunner (run.sh --jitconfig), assignJob,
  * finishJob; workflow jobs by queueJob, which an idle runner whose labels fit picks up (pickup.ts), and

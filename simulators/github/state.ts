@@ -2,6 +2,7 @@ import { GitHubAuth } from './auth';
 import { defaultFaults } from './faults';
 import { JitConfigs } from './jit-config';
 import { JobStore } from './jobs';
+import { defaultHourlyLimit, PrimaryLimiter } from './primary-limits';
 import { RunnerStore } from './runners';
 import { defaultSecondaryLimits, SecondaryLimiter, type SecondaryLimits } from './secondary-limits';
 import type { GitHubFaults, GitHubSimulatorOptions, GitHubSimulatorStats, KilledJob, WebhookTarget } from './types';
@@ -27,6 +28,7 @@ export interface GitHubState {
    * every request and every job change.
    */
   simulator: { faults: GitHubFaults; webhook: WebhookTarget | undefined; secondaryLimits: SecondaryLimits };
+  primary: PrimaryLimiter;
   secondary: SecondaryLimiter;
 }
 
@@ -45,12 +47,19 @@ export function createState(options: GitHubSimulatorOptions): GitHubState {
     faultsInjected: { dropped: 0, serverErrors: 0, rateLimited: 0, tooManyRequests: 0 },
     inFlight: 0,
     maxInFlight: 0,
+    primaryLimited: 0,
+    callsByCredential: {},
     secondaryLimited: { concurrency: 0, points: 0, contentCreation: 0 },
     webhooks: { delivered: 0, failed: 0 },
   };
+  const auth = new GitHubAuth(options);
+  const extraLimits = new Map(
+    options.tokens?.map(({ token, hourlyLimit }) => [auth.credentialOfToken(token), hourlyLimit ?? defaultHourlyLimit]),
+  );
+  const hourlyLimit = options.hourlyLimit ?? defaultHourlyLimit;
   return {
     org,
-    auth: new GitHubAuth(options),
+    auth,
     runners: new RunnerStore(org, options),
     jitConfigs: new JitConfigs(),
     jobs: new JobStore(org),
@@ -60,6 +69,7 @@ export function createState(options: GitHubSimulatorOptions): GitHubState {
     baseUrl: '',
     closing: new AbortController(),
     simulator,
+    primary: new PrimaryLimiter((credential) => extraLimits.get(credential) ?? hourlyLimit),
     secondary: new SecondaryLimiter(() => simulator.secondaryLimits, stats),
   };
 }

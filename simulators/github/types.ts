@@ -8,6 +8,13 @@ export interface GitHubSimulatorOptions {
   host?: '127.0.0.1';
   /** The PAT accepted on every endpoint; a random ghp_ token by default. */
   token?: string;
+  /**
+   * More PATs accepted, each a credential of its own (another account's): its own primary limit (5000
+   * an hour unless `hourlyLimit` says less) and its own secondary limits.
+   */
+  tokens?: { token: string; hourlyLimit?: number }[];
+  /** The primary limit per hour of the PAT, the installation and the App (5000 by default). */
+  hourlyLimit?: number;
   /** A GitHub App installation; the JWT's signature is checked when its public key is given. */
   app?: { appId: number; installationId: number; publicKeyPem?: string };
   /** The organisation served (default "acme"). */
@@ -61,6 +68,10 @@ export interface GitHubSimulatorStats {
   faultsInjected: { dropped: number; serverErrors: number; rateLimited: number; tooManyRequests: number };
   inFlight: number;
   maxInFlight: number;
+  /** API requests refused by the primary rate limit of their credential (not the injected faults). */
+  primaryLimited: number;
+  /** API requests per credential ("pat", "pat 2", "installation 7", …), refused ones included. */
+  callsByCredential: Record<string, number>;
   /** API requests refused by a secondary rate limit the simulator models (not the injected faults). */
   secondaryLimited: { concurrency: number; points: number; contentCreation: number };
   /** workflow_job webhooks sent to `webhook`: answered 2xx, or not (another status, or no answer). */
