@@ -2,15 +2,17 @@ import type { Octokit } from '@octokit/rest';
 import { createRedactor } from '../redact';
 import { githubEndpointBudget, type EndpointBudget } from './endpoint-budget';
 import { toGitHubError } from './errors';
-import { createOctokit, type GitHubAuth, type GitHubLog } from './octokit';
+import type { GitHubAuth, GitHubLog } from './octokit';
 import type { RateLimitSnapshot } from './plugins';
+import { createPool, type PooledCredential } from './pool';
 
 export interface GitHubConnectionOptions {
   /**
    * A token (PAT or other), or a GitHub App installation: its private key is a PEM string. Either may be a
-   * function, read at each request (a rotated secret file then needs no restart).
+   * function, read at each request (a rotated secret file then needs no restart). A list is a pool of
+   * credentials for the same organisation or repository: calls spread over them (pool.ts).
    */
-  auth: GitHubAuth;
+  auth: GitHubAuth | GitHubAuth[];
   /** https://api.github.com by default; GitHub Enterprise Server: https://ghe.example/api/v3. */
   baseUrl?: string;
   /** Longest rate-limit pause waited out inside a call (default 30); longer ones fail with GitHubRateLimitedError. */
@@ -32,12 +34,15 @@ export interface GitHubConnectionOptions {
  * One authenticated Octokit and what its users share: the API base URL (no trailing slash), the
  * rate-limit headers last seen, and the mapping of failures to redacted GitHubApiErrors. The runner
  * client and the job checker are built on the same connection, so an App mints one installation token
- * and every call counts against one rate-limit snapshot.
+ * and every call counts against the same credentials' budgets.
  */
 export interface GitHubConnection {
   octokit: Octokit;
   baseUrl: string;
+  /** The headers of the last answer, whichever credential it came from. */
   rateLimit: RateLimitSnapshot;
+  /** Each credential by its non-secret label (credential-label.ts), with its own last headers. */
+  credentials: readonly PooledCredential[];
   /** A catch handler: throws what `err` was as a GitHubApiError naming `operation`, secrets scrubbed. */
   fail: (operation: string) => (err: unknown) => never;
 }
@@ -45,30 +50,31 @@ export interface GitHubConnection {
 const noop = () => undefined;
 
 export function connectGitHub(options: GitHubConnectionOptions): GitHubConnection {
-  const credential = credentialOf(options.auth);
-  const auth: GitHubAuth =
-    options.auth.kind === 'token'
-      ? { ...options.auth, token: credential.read }
-      : { ...options.auth, privateKey: credential.read };
-  validate({ ...options, auth }, credential.read());
-  const rateLimit: RateLimitSnapshot = {};
+  const given = Array.isArray(options.auth) ? options.auth : [options.auth];
+  if (given.length === 0) throw new Error('GitHub client: auth lists no credential');
+  const read = given.map(credentialOf);
+  const credentials = given.map((auth, index): GitHubAuth =>
+    auth.kind === 'token' ? { ...auth, token: read[index].read } : { ...auth, privateKey: read[index].read },
+  );
+  credentials.forEach((auth, index) => validate({ ...options, auth }, read[index].read()));
   const baseUrl = (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, '');
-  const octokit = createOctokit({
-    auth,
+  const pool = createPool({
+    credentials,
     baseUrl,
     maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds ?? 30,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     fetch: options.request?.fetch,
     log: { debug: noop, info: noop, warn: console.warn, ...options.log },
-    rateLimit,
     endpointBudget: options.endpointBudget ?? githubEndpointBudget,
   });
+  if (new Set(pool.credentials.map(({ label }) => label)).size < pool.credentials.length) {
+    throw new Error('GitHub client: auth lists one credential twice');
+  }
   return {
-    octokit,
+    ...pool,
     baseUrl,
-    rateLimit,
     fail: (operation) => (err) => {
-      throw toGitHubError(err, operation, createRedactor(credential.used()));
+      throw toGitHubError(err, operation, createRedactor(read.flatMap((credential) => credential.used())));
     },
   };
 }
@@ -90,7 +96,7 @@ function credentialOf(auth: GitHubAuth): { read: () => string; used: () => strin
 
 /** Configuration mistakes fail at once, naming the field, never its value; `secret` is the token or key as read now. */
 function validate(
-  { auth, baseUrl, maxRateLimitWaitSeconds, endpointBudget }: GitHubConnectionOptions,
+  { auth, baseUrl, maxRateLimitWaitSeconds, endpointBudget }: GitHubConnectionOptions & { auth: GitHubAuth },
   secret: string,
 ): void {
   const problem = (() => {

@@ -34,13 +34,23 @@ const pointsOf = (method: string) => (['GET', 'HEAD', 'OPTIONS'].includes(method
  */
 const limiters = new Map<string, Semaphore>();
 
-function limiterOf(key: string, slots: number): Semaphore {
+function limiterFor(id: string, budget: EndpointBudget, method: string, url: string): Semaphore {
+  const endpoint = `${method} ${new URL(url).pathname.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+  const key = `${id} ${endpoint}`;
   let limiter = limiters.get(key);
   if (!limiter) {
-    limiter = new Semaphore(slots);
+    limiter = new Semaphore(Math.max(Math.floor(budget.points / pointsOf(method)), 1));
     limiters.set(key, limiter);
   }
   return limiter;
+}
+
+/**
+ * How many more requests to this endpoint (`url` in full) the credential of `id` may start now: 0 or less
+ * when the next would queue. A pool reads it to send a request where it goes at once.
+ */
+export function endpointRoom(id: string, budget: EndpointBudget, method: string, url: string): number {
+  return limiterFor(id, budget, method, url).room;
 }
 
 /**
@@ -57,10 +67,8 @@ export function endpointBudget(id: string, budget: EndpointBudget): OctokitPlugi
   const holdMs = budget.windowSeconds * 1000 + arrivalMarginMs;
   return (octokit) => {
     octokit.hook.wrap('request', async (request, options) => {
-      const cost = pointsOf(options.method);
-      const { pathname } = new URL(octokit.request.endpoint.parse(options).url);
-      const endpoint = `${options.method} ${pathname.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
-      const release = await limiterOf(`${id} ${endpoint}`, Math.max(Math.floor(budget.points / cost), 1)).acquire();
+      const url = octokit.request.endpoint.parse(options).url;
+      const release = await limiterFor(id, budget, options.method, url).acquire();
       const answer = Promise.resolve(request(options));
       void Promise.allSettled([answer, sleep(holdMs, undefined, { ref: false })]).then(release);
       return answer;

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { createAppAuth } from '@octokit/auth-app';
 import { createTokenAuth } from '@octokit/auth-token';
 import { Octokit } from '@octokit/rest';
+import { credentialLabel } from './credential-label';
 import { endpointBudget, type EndpointBudget } from './endpoint-budget';
 import { perAttempt, type RateLimitSnapshot } from './plugins';
-import { createWaitPolicy, inFlightLimit, retryOnRateLimit } from './rate-limits';
+import { inFlightLimit } from './rate-limits';
 import { retryServerErrors } from './server-errors';
 
 /** A secret given as a function is read at each use, so that a rotated one takes effect without a restart. */
@@ -25,7 +25,6 @@ export interface GitHubLog {
 export interface OctokitConfig {
   auth: GitHubAuth;
   baseUrl: string;
-  maxRateLimitWaitSeconds: number;
   requestTimeoutMs: number;
   fetch?: typeof fetch;
   log: GitHubLog;
@@ -36,16 +35,16 @@ export interface OctokitConfig {
 }
 
 /**
- * One Octokit per client. Plugin order is hook order, innermost first: the auth strategy's hook (core wraps
- * it before any plugin), per-attempt headers and metrics, at most 10 requests in flight per credential,
- * the per-endpoint point budget, retries of 5xx and lost connections (3, after 0.5, 2 and 4.5 s), and
- * GitHub's rate limits (403 and 429) outermost. Every attempt, a retried one too, reads the secret as it
- * is then. The App strategy mints and caches installation tokens itself. plugin-throttling and
- * plugin-retry did these jobs before, each through Bottleneck, whose queue yields to the event loop a
- * few times per request: together 30 to 50 ms of every JIT registration on a busy machine.
+ * One Octokit per credential. Plugin order is hook order, innermost first: the auth strategy's hook (core
+ * wraps it before any plugin), per-attempt headers and metrics, at most 10 requests in flight per
+ * credential, the per-endpoint point budget, and retries of 5xx and lost connections (3, after 0.5, 2 and
+ * 4.5 s). GitHub's rate limits (403 and 429) are the pool's, outside all of these (pool.ts): a refused
+ * request may go to another credential. Every attempt, a retried one too, reads the secret as it is
+ * then. The App strategy mints and caches installation tokens itself. plugin-throttling and plugin-retry
+ * did these jobs before, each through Bottleneck, whose queue yields to the event loop a few times per
+ * request: together 30 to 50 ms of every JIT registration on a busy machine.
  */
 export function createOctokit(config: OctokitConfig): Octokit {
-  const policy = createWaitPolicy(config.maxRateLimitWaitSeconds, config.log.warn);
   const { auth } = config;
   const id = limiterId(config.baseUrl, auth);
   const GitHub = Octokit.plugin(
@@ -53,7 +52,6 @@ export function createOctokit(config: OctokitConfig): Octokit {
     inFlightLimit(id),
     endpointBudget(id, config.endpointBudget),
     retryServerErrors(),
-    retryOnRateLimit(policy),
   );
   return new GitHub({
     baseUrl: config.baseUrl,
@@ -100,14 +98,10 @@ function appAuth(auth: Extract<GitHubAuth, { kind: 'app' }>, readKey: () => stri
 }
 
 /**
- * Keys the process-wide limiters (in-flight and endpoint budget): one budget per GitHub host
- * and credential. A rotated token keeps the budget of the first: it is the same account's, and GitHub
- * counts per account.
+ * Keys the process-wide limiters (in-flight and endpoint budget): one budget per GitHub host and
+ * credential (an App's per installation), as GitHub counts them.
  */
-function limiterId(baseUrl: string, auth: GitHubAuth): string {
-  const credential =
-    auth.kind === 'app'
-      ? `app ${auth.appId} installation ${auth.installationId}`
-      : `token ${createHash('sha256').update(reader(auth.token)()).digest('hex').slice(0, 16)}`;
-  return `${baseUrl} ${credential}`;
+export function limiterId(baseUrl: string, auth: GitHubAuth): string {
+  const installation = auth.kind === 'app' ? ` installation ${auth.installationId}` : '';
+  return `${baseUrl} ${credentialLabel(auth)}${installation}`;
 }

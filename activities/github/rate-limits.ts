@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { asHttpError, headerOf, type HttpError } from './http-error';
+import { headerOf, type HttpError } from './http-error';
 import type { OctokitPlugin } from './plugins';
 import { Semaphore } from './semaphore';
 
@@ -72,27 +71,5 @@ export function inFlightLimit(id: string): OctokitPlugin {
   const limit = slots;
   return (octokit) => {
     octokit.hook.wrap('request', (request, options) => limit.run(() => Promise.resolve(request(options))));
-  };
-}
-
-/**
- * GitHub's rate limits, 403 and 429 alike, read by `rateLimitOf`: a short pause is waited out and the
- * request sent again (at most three times), a long one fails the call (see createWaitPolicy). Registered
- * outermost, so that a retry counts again against the endpoint budget and the in-flight limit.
- */
-export function retryOnRateLimit(policy: WaitPolicy): OctokitPlugin {
-  return (octokit) => {
-    octokit.hook.wrap('request', async (request, options) => {
-      for (let retryCount = 0; ; retryCount += 1) {
-        try {
-          return await request(options);
-        } catch (err) {
-          const httpError = asHttpError(err);
-          const signal = httpError && rateLimitOf(httpError);
-          if (!signal || !policy(signal, retryCount, `${options.method} ${options.url}`)) throw err;
-          await sleep(signal.retryAfterSeconds * 1000);
-        }
-      }
-    });
   };
 }

@@ -12,6 +12,11 @@ export class Semaphore {
     this.#free = slots;
   }
 
+  /** Slots free now, less the tasks waiting for one: 0 or less when the next would wait. */
+  get room(): number {
+    return this.#free - this.#waiting.length;
+  }
+
   /** Resolves with the function that gives the slot back (call it once). */
   async acquire(): Promise<() => void> {
     if (this.#free > 0) this.#free -= 1;

@@ -1,0 +1,111 @@
+import { Octokit } from '@octokit/rest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chooseCredential, type CredentialState } from '../../policy/credential-choice';
+import { credentialLabel } from './credential-label';
+import { endpointRoom, type EndpointBudget } from './endpoint-budget';
+import { asHttpError } from './http-error';
+import { createOctokit, limiterId, type GitHubAuth, type GitHubLog } from './octokit';
+import type { RateLimitSnapshot } from './plugins';
+import { createWaitPolicy, rateLimitOf, type RateLimitSignal } from './rate-limits';
+
+export interface PoolConfig {
+  /** One or more credentials of one organisation or repository; each gets an Octokit and budgets of its own. */
+  credentials: GitHubAuth[];
+  baseUrl: string;
+  maxRateLimitWaitSeconds: number;
+  requestTimeoutMs: number;
+  fetch?: typeof fetch;
+  log: GitHubLog;
+  endpointBudget: EndpointBudget;
+}
+
+/** One credential of a pool as its users may see it: its non-secret label and its last rate-limit headers. */
+export interface PooledCredential {
+  label: string;
+  rateLimit: RateLimitSnapshot;
+}
+
+export interface GitHubPool {
+  /** The Octokit to call: each of its requests goes to one credential's Octokit, chosen then. */
+  octokit: Octokit;
+  credentials: readonly PooledCredential[];
+  /** The rate-limit headers of the last answer, whichever credential it came from. */
+  rateLimit: RateLimitSnapshot;
+}
+
+interface Member extends PooledCredential {
+  octokit: Octokit;
+  id: string;
+  inFlight: number;
+  /** GitHub's last rate-limit refusal of this credential, and until when it stands. */
+  refusal?: { error: unknown; signal: RateLimitSignal; untilMs: number };
+}
+
+/**
+ * Credentials of one account's runners, pooled: each request goes to the credential chosen for it
+ * (policy/credential-choice.ts), each credential behind its own in-flight limit and endpoint budgets
+ * (octokit.ts), so a credential that is spent or refused never holds up the others. A rate-limit refusal
+ * is GitHub's word for that credential: the request goes again at once to another one that is free.
+ * Only when all are refused is the pause waited out (or the call failed) as createWaitPolicy decides:
+ * with one credential, exactly the single client's behaviour.
+ *
+ * The Octokit handed out has no credential of its own: its request hook sends each request, pages of a
+ * list one by one, through the chosen credential's Octokit, whose own hooks (auth, limits, retries) run.
+ */
+export function createPool(config: PoolConfig): GitHubPool {
+  const rateLimit: RateLimitSnapshot = {};
+  const members: Member[] = config.credentials.map((auth) => {
+    const member = { label: credentialLabel(auth), id: limiterId(config.baseUrl, auth), rateLimit: {}, inFlight: 0 };
+    return { ...member, octokit: createOctokit({ ...config, auth, rateLimit: member.rateLimit }) };
+  });
+  const policy = createWaitPolicy(config.maxRateLimitWaitSeconds, config.log.warn);
+
+  const stateOf = (member: Member, method: string, url: string): CredentialState => ({
+    remaining: member.rateLimit.remaining,
+    resetAtMs: member.rateLimit.resetAt === undefined ? undefined : Date.parse(member.rateLimit.resetAt),
+    refusedUntilMs: member.refusal?.untilMs,
+    inFlight: member.inFlight,
+    endpointRoom: endpointRoom(member.id, config.endpointBudget, method, url),
+  });
+
+  const Front = Octokit.plugin((front) => {
+    front.hook.wrap('request', async (_frontRequest, options) => {
+      // The front's own hook must not run again inside the member: the member's replaces it.
+      const request = { ...options.request };
+      delete request.hook;
+      const url = front.request.endpoint.parse(options).url;
+      for (let waits = 0; ;) {
+        const { index, waitMs } = chooseCredential(
+          members.map((member) => stateOf(member, options.method, url)),
+          Date.now(),
+        );
+        const member = members[index];
+        if (waitMs > 0 && member.refusal) {
+          const signal = { ...member.refusal.signal, retryAfterSeconds: Math.ceil(waitMs / 1000) };
+          if (!policy(signal, waits, `${options.method} ${options.url}`)) throw member.refusal.error;
+          waits += 1;
+          await sleep(waitMs);
+          continue;
+        }
+        member.inFlight += 1;
+        try {
+          return await member.octokit.request({ ...options, request });
+        } catch (err) {
+          const httpError = asHttpError(err);
+          const signal = httpError && rateLimitOf(httpError);
+          if (!signal) throw err;
+          member.refusal = { error: err, signal, untilMs: Date.now() + signal.retryAfterSeconds * 1000 };
+        } finally {
+          member.inFlight -= 1;
+          Object.assign(rateLimit, member.rateLimit);
+        }
+      }
+    });
+  });
+  const octokit = new Front({
+    baseUrl: config.baseUrl,
+    userAgent: 'openstack-runner-autoscaler',
+    log: { ...config.log, error: config.log.debug },
+  });
+  return { octokit, credentials: members.map(({ label, rateLimit: own }) => ({ label, rateLimit: own })), rateLimit };
+}
