@@ -27,6 +27,11 @@ export const parameters = {
   /** Its cleanup interval (BENCH_ECONOMY_SCALE_INTERVAL, default 60 s) and intervals measured (default 3). */
   economyScaleIntervalSeconds: () => positive('BENCH_ECONOMY_SCALE_INTERVAL', 60),
   economyScaleIntervals: () => Math.round(positive('BENCH_ECONOMY_SCALE_INTERVALS', 3)),
+  /** The scale-out benchmark's flavors (BENCH_SCALE_OUT_FLAVORS, default 500) and worker counts (default 1,2,3). */
+  scaleOutFlavors: () => Math.round(positive('BENCH_SCALE_OUT_FLAVORS', 500)),
+  scaleOutWorkers: () => counts('BENCH_SCALE_OUT_WORKERS', '1,2,3'),
+  /** Pressure rises made during its failover (BENCH_SCALE_OUT_FAILOVER_CHANGES, default 20). */
+  scaleOutFailoverChanges: () => Math.round(positive('BENCH_SCALE_OUT_FAILOVER_CHANGES', 20)),
   /** The burst's pressure (BENCH_BURST, default 200). */
   burst: () => Math.round(positive('BENCH_BURST', 200)),
   /** Length of the economy's steady state (BENCH_ECONOMY_SECONDS, default 600). */

@@ -21,6 +21,8 @@ export interface WorkerChild {
   /** The hops of every create the worker made so far (see create-hops.ts). */
   hops(): Promise<CreateHops[]>;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or an OOM kill: no shutdown, no last heartbeat; resolves when it has exited. */
+  kill(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 180_000;
@@ -79,6 +81,10 @@ export async function startWorkerChild(config: WorkerConfig): Promise<WorkerChil
         void exited.then((how) => reject(new Error(how)));
       }),
     stop: () => stopChild(child, exited, send),
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 
