@@ -3,7 +3,7 @@ import { parameters } from '../parameters';
 import type { CpuWindowReport } from '../proc-cpu';
 import type { BenchOutcome, ResultRow } from '../results';
 import { runScaleOutCase, type ScaleOutCaseResult } from '../scale-out/case';
-import type { FailoverResult } from '../scale-out/failover';
+import type { FailoverChange, FailoverResult } from '../scale-out/failover';
 import { mib } from '../stats';
 
 const RATE = 20;
@@ -62,6 +62,7 @@ function rows(c: ScaleOutCaseResult): ResultRow[] {
       value: `${percentiles(c.latencyMs)}; unmatched ${c.unmatched}`,
     },
     { figure: `${name}: RSS per worker under changes (lifetime peak)`, value: rssText(c) },
+    { figure: `${name}: CPU while the flavors started, cores (share of busy CPU)`, value: cpuText(c.settleCpu) },
     { figure: `${name}: CPU under changes, cores (share of busy CPU)`, value: cpuText(c.changesCpu) },
   ];
   if (!c.failover) return result;
@@ -76,8 +77,8 @@ function rows(c: ScaleOutCaseResult): ResultRow[] {
       met: f.notBack === 0,
     },
     {
-      figure: `${name}: ${f.changes.length} pressure rises during the failover, made → acted on (s after the kill)`,
-      value: `${f.changes.map((change) => `${seconds(change.madeMs)} → ${change.actedOnMs === undefined ? 'never' : seconds(change.actedOnMs)}`).join(', ')}`,
+      figure: `${name}: ${f.changes.length} pressure rises during the failover: made (its stream back) → acted on, after the kill`,
+      value: f.changes.map(changeText).join('; '),
       target: 'every one acted on',
       met: actedOn.length === f.changes.length,
     },
@@ -105,6 +106,11 @@ function cpuText(cpu: CpuWindowReport): string {
     ([name, share]) => `${name} ${share.cores} (${Math.round(share.shareOfBusy * 100)} %)`,
   );
   return `${processes.join(', ')}; machine ${cpu.machineBusyCores} of ${cpu.machineCores} over ${cpu.seconds} s`;
+}
+
+function changeText(change: FailoverChange): string {
+  const at = (ms: number | undefined) => (ms === undefined ? 'never' : seconds(ms));
+  return `${at(change.madeMs)} (${at(change.streamBackMs)}) → ${at(change.actedOnMs)}`;
 }
 
 function failoverText(f: FailoverResult): string {
