@@ -7,18 +7,28 @@ const TICKS_PER_SECOND = 100;
 /** CPU seconds (user + system) a process has used so far; undefined once it is gone. */
 export function processCpuSeconds(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces: state is [0], utime [11], stime [12].
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
 }
 
+/** utime + stime of a `/proc/<pid>/stat` line, in seconds. */
+export function cpuSecondsOfStat(stat: string): number {
+  // The fields after the command name, which is in parentheses and may hold spaces and parentheses
+  // itself: state is [0], utime [11], stime [12].
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
 /** CPU seconds the whole machine spent busy (everything but idle and iowait), all cores together. */
 export function machineBusySeconds(): number {
-  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  return busySecondsOfMachineStat(readFileSync('/proc/stat', 'utf8'));
+}
+
+/** The busy seconds of `/proc/stat`'s first line (every core's `cpu` total). */
+export function busySecondsOfMachineStat(stat: string): number {
+  const [, ...values] = stat.split('\n')[0].trim().split(/\s+/);
   const [user, nice, system, , , irq, softirq, steal] = values.map(Number);
   return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
 }
