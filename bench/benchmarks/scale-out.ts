@@ -39,6 +39,7 @@ export async function scaleOutBenchmark(): Promise<BenchOutcome> {
     notes: [
       'Streams per worker: each flavor’s pending streamPressure activity as the server describes it (lastWorkerIdentity, the SDK’s `<pid>@<host>`), read once every flavor had settled.',
       'CPU: user + system time from /proc/<pid>/stat over the window, in cores kept busy (of the machine’s cores) and as a share of all the CPU the machine spent busy, other work on it included. The dev server, the worker processes and the benchmark process (planner, OpenStack and GitHub simulators, client) share the cores.',
+      'GitHub’s secondary limits are off in this benchmark: 20 changes a second are 1200 JIT registrations a minute, and GitHub allows 180 per credential (the `burst` benchmark measures that budget).',
       'Failover: the worker holding the most streams is SIGKILLed; a stream counts as back when the planner simulator opens a new connection for its flavor. Pressure rises on some of its flavors are made 1–21 s after the kill; each is acted on when Nova receives its create. Twins: names held by two VMs in the OpenStack simulator at the end of the case.',
     ],
     chart: {
