@@ -1,6 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
 import { startSimulatedCloud, type SimulatedCloud } from '../simulators/cloud';
-import type { GitHubSimulatorOptions } from '../simulators/github';
 import type { OpenStackSimulatorOptions } from '../simulators/openstack';
 import type { PlannerSimulatorOptions } from '../simulators/planner';
 import { startBenchDevServer } from './dev-server';
@@ -29,12 +28,7 @@ export interface BenchEnvironment {
  * clocks and counters; the worker's resources are measured apart from them.
  */
 export async function startEnvironment(
-  options: {
-    planner?: PlannerSimulatorOptions;
-    openstack?: OpenStackSimulatorOptions;
-    github?: GitHubSimulatorOptions;
-    workers?: number;
-  } = {},
+  options: { planner?: PlannerSimulatorOptions; openstack?: OpenStackSimulatorOptions; workers?: number } = {},
 ): Promise<BenchEnvironment> {
   const stops: (() => Promise<void>)[] = [];
   const close = async () => {

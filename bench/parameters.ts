@@ -30,6 +30,8 @@ export const parameters = {
   /** The scale-out benchmark's flavors (BENCH_SCALE_OUT_FLAVORS, default 500) and worker counts (default 1,2,3). */
   scaleOutFlavors: () => Math.round(positive('BENCH_SCALE_OUT_FLAVORS', 500)),
   scaleOutWorkers: () => counts('BENCH_SCALE_OUT_WORKERS', '1,2,3'),
+  /** Its changes at 20 a second (BENCH_SCALE_OUT_CHANGES, default 150: within a minute's JIT budget). */
+  scaleOutChanges: () => Math.round(positive('BENCH_SCALE_OUT_CHANGES', 150)),
   /** Pressure rises made during its failover (BENCH_SCALE_OUT_FAILOVER_CHANGES, default 20). */
   scaleOutFailoverChanges: () => Math.round(positive('BENCH_SCALE_OUT_FAILOVER_CHANGES', 20)),
   /** The burst's pressure (BENCH_BURST, default 200). */

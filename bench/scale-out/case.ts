@@ -1,4 +1,3 @@
-import { noSecondaryLimits } from '../../simulators/github';
 import { twinVms } from '../soak/invariants';
 import { TASK_QUEUE, startEnvironment } from '../environment';
 import { flavorNames, flavorOfRunner, startFlavors, waitUntilSettled } from '../flavors';
@@ -50,10 +49,7 @@ export async function runScaleOutCase(plan: ScaleOutCase): Promise<ScaleOutCaseR
   const onLineWritten = (flavor: string, pressure: number, at: number) => {
     if (timingLines) probe.onLineWritten(flavor, pressure, at);
   };
-  // 20 changes a second are 1200 JIT registrations a minute, where GitHub allows 180 per credential: the
-  // limit would measure GitHub's budget (the `burst` benchmark does), not the layout.
-  const github = { secondaryLimits: noSecondaryLimits() };
-  const env = await startEnvironment({ workers: plan.workers, planner: { onLineWritten }, github });
+  const env = await startEnvironment({ workers: plan.workers, planner: { onLineWritten } });
   try {
     const { cloud, client, workers } = env;
     const flavors = flavorNames(plan.flavors);
