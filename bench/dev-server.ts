@@ -5,6 +5,8 @@ import { checkCanStart, devServerAddress, launchDevServer, freePort } from '../w
 
 export interface BenchDevServer {
   address: string;
+  /** The server's process (the Temporal CLI runs the server in-process), for its CPU share. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startBenchDevServer(): Promise<BenchDevServer> {
   }
   return {
     address: devServerAddress(settings.port),
+    pid: server.pid,
     async stop() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

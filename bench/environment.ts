@@ -13,6 +13,8 @@ export interface BenchEnvironment {
   cloud: SimulatedCloud;
   client: Client;
   worker: WorkerChild;
+  /** The dev server's process id. */
+  serverPid: number;
   /** Date.now() when the worker process was forked. */
   workerStartedAt: number;
   close(): Promise<void>;
@@ -43,7 +45,7 @@ export async function startEnvironment(
       cloud.workerConfig({ address: server.address, namespace: 'default', taskQueue: TASK_QUEUE }, MANAGER_ID),
     );
     stops.push(() => worker.stop());
-    return { cloud, client, worker, workerStartedAt, close };
+    return { cloud, client, worker, serverPid: server.pid, workerStartedAt, close };
   } catch (err) {
     await close();
     throw err;

@@ -2,6 +2,7 @@ import { log, percentiles } from '../format';
 import { parameters } from '../parameters';
 import type { BenchOutcome } from '../results';
 import { mib } from '../stats';
+import { describeStartup } from '../startup-breakdown';
 import { caseFigures, runStreamingCase, type StreamingCaseResult } from '../streaming-case';
 
 const TARGET = { flavors: 1000, rssMiB: 1024, p99Ms: 1000 };
@@ -18,6 +19,8 @@ export async function scaleBenchmark(): Promise<BenchOutcome> {
   for (const flavors of parameters.scale()) {
     log('scale', `${flavors} flavors: starting, then ${changes} changes at ${RATE}/s…`);
     const c = await runStreamingCase({ flavors, changes, perSecond: RATE });
+    log('scale', `${flavors} flavors: start-up: ${describeStartup(c.startup)}`);
+    log('scale', `${flavors} flavors: memory: ${describeMemory(c)}`);
     log(
       'scale',
       `${flavors} flavors: settled in ${c.settleSeconds} s; worker RSS idle ${mib(c.idle.rssMaxBytes)} MiB, ` +
@@ -77,4 +80,18 @@ export async function scaleBenchmark(): Promise<BenchOutcome> {
       })),
     },
   };
+}
+
+/** RSS against the main thread's heap, before any flavor and with every stream up, with the cache and activities. */
+function describeMemory({ memory: { empty, allUp, startupRssMaxBytes }, cpuCores }: StreamingCaseResult): string {
+  const at = (x: typeof empty) =>
+    x
+      ? `RSS ${mib(x.rssBytes)} MiB, main heap ${mib(x.heapUsedBytes)}/${mib(x.heapTotalBytes)} MiB, external ${mib(x.externalBytes)} MiB, ` +
+        `${x.cachedWorkflows ?? '?'} cached workflows, ${x.runningActivities ?? '?'} activities`
+      : 'no sample';
+  const cores = (c: Record<string, number | null>) => Object.entries(c).map(([n, v]) => `${n} ${v ?? '?'}`).join(', ');
+  return (
+    `no flavor: ${at(empty)}; all up: ${at(allUp)}; start-up max RSS ${mib(startupRssMaxBytes)} MiB; ` +
+    `CPU cores idle ${cores(cpuCores.idle)}, under changes ${cores(cpuCores.underChanges)}`
+  );
 }
