@@ -23,7 +23,10 @@ export function cpuSeconds(pid: number): number | undefined {
  * server, the worker and the benchmark process compete for the same cores, so each phase says who used them.
  */
 export function cpuShares(pids: Record<string, number>) {
-  const read = () => ({ at: Date.now(), cpu: Object.fromEntries(Object.entries(pids).map(([n, p]) => [n, cpuSeconds(p)])) });
+  const read = () => ({
+    at: Date.now(),
+    cpu: Object.fromEntries(Object.entries(pids).map(([n, p]) => [n, cpuSeconds(p)])),
+  });
   let start = read();
   return {
     mark(): void {
@@ -36,7 +39,10 @@ export function cpuShares(pids: Record<string, number>) {
       return Object.fromEntries(
         Object.keys(pids).map((name) => {
           const [from, to] = [start.cpu[name], end.cpu[name]];
-          return [name, from === undefined || to === undefined || seconds <= 0 ? null : round((to - from) / seconds, 2)];
+          return [
+            name,
+            from === undefined || to === undefined || seconds <= 0 ? null : round((to - from) / seconds, 2),
+          ];
         }),
       );
     },

@@ -17,9 +17,10 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig({ env: process.env });
   // Warnings and errors only: the benchmark's own output stays readable, and logging costs little CPU.
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-  let worker: Worker | undefined;
+  // The samples start before the worker exists (bundling is in them); its counts join once it runs.
+  const started: { worker?: Worker } = {};
   const monitor = startProcessMonitor(SAMPLE_INTERVAL_MS, (sample) =>
-    send({ type: 'sample', sample: { ...sample, ...(worker && workerFigures(worker)) } }),
+    send({ type: 'sample', sample: { ...sample, ...(started.worker && workerFigures(started.worker)) } }),
   );
   // Where each create spends its time inside the worker: subscribers to diagnostics channels and an
   // activity interceptor, a few microseconds a request.
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   const running = await runWorker(config, (client) => buildActivities(config, client), {
     worker: { interceptors: { activity: [createHops.interceptor] } },
   });
-  worker = running.worker;
+  started.worker = running.worker;
   running.done.catch((err: unknown) => {
     console.error('worker failed:', err);
     process.exit(1);
