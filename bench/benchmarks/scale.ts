@@ -34,7 +34,7 @@ export async function scaleBenchmark(): Promise<BenchOutcome> {
       const start = loadAverage();
       const c = await runStreamingCase({ flavors, changes, perSecond: RATE });
       cases.push({ ...c, run, runs, load: { start, end: loadAverage() } });
-      for (const row of caseRows(cases[cases.length - 1])) log('scale', `${name}: ${row.figure}: ${row.value}`);
+      for (const row of caseRows(cases[cases.length - 1])) log('scale', `${row.figure}: ${row.value}`);
     }
   }
   const atTarget = cases.filter((c) => c.flavors === TARGET.flavors);
