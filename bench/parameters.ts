@@ -22,6 +22,8 @@ export const parameters = {
   changes: () => Math.round(positive('BENCH_CHANGES', 500)),
   /** Flavor counts of the scale benchmark (BENCH_SCALE, default 100,500,1000). */
   scale: () => counts('BENCH_SCALE', '100,500,1000'),
+  /** Consecutive runs at the scale benchmark's target size, each reported (BENCH_SCALE_RUNS, default 3). */
+  scaleRuns: () => Math.round(positive('BENCH_SCALE_RUNS', 3)),
   /** Flavor counts of the economy-scale benchmark (BENCH_ECONOMY_SCALE, default 10,100,1000). */
   economyScale: () => counts('BENCH_ECONOMY_SCALE', '10,100,1000'),
   /** Its cleanup interval (BENCH_ECONOMY_SCALE_INTERVAL, default 60 s) and intervals measured (default 3). */
