@@ -116,10 +116,17 @@ describe('a runner list older than the VMs it is joined with', () => {
     ['even in ERROR: kept, not judged by the list', [vm('r-1', 'ERROR', 2)], [], [], ['vm-r-1:error']],
     [
       'made within the clock margin before the list: not judged either',
-      [vm('r-1', 'SHUTOFF', 10 + LIST_CLOCK_MARGIN_MS / 60_000 - 0.5)],
+      [vm('r-1', 'ACTIVE', 10 + LIST_CLOCK_MARGIN_MS / 60_000 - 0.5)],
       [],
       [],
       ['vm-r-1:booting'],
+    ],
+    [
+      'powered off, however new: nothing runs on it, judged by the list (its removal asks GitHub by name first)',
+      [vm('r-1', 'SHUTOFF', 2)],
+      [],
+      ['vm-r-1:VM without registration'],
+      [],
     ],
     [
       'made well before the list began and missing from it: finished, removed',

@@ -55,7 +55,7 @@ export const LIST_CLOCK_MARGIN_MS = 60_000;
  * `registrationsListedAt` is when the registration list began (ms; a shared list may be older than the
  * VM list). A just-in-time runner is registered before its VM is made, so a VM made before the list
  * began and missing from it has no registration; a VM made after it may well have one the list could
- * not see. Such a VM is marked `newerThanList` and is not judged by this list.
+ * not see. Such a VM, unless powered off, is marked `newerThanList` and is not judged by this list.
  */
 export function joinFleet(
   vms: VmServer[],
@@ -77,7 +77,12 @@ export function joinFleet(
   const joined = [...byName.values(), ...duplicates].sort((a, b) => a.name.localeCompare(b.name));
   if (registrationsListedAt === undefined) return joined;
   for (const runner of joined) {
-    if (runner.vm && !runner.registration && madeAfter(runner.vm, registrationsListedAt)) runner.newerThanList = true;
+    // A powered-off VM is the exception: nothing runs on it (a just-in-time runner powers off after its
+    // job), so removing it kills nothing, and cleanupRunners asks GitHub by name before it goes. Kept a
+    // clock margin long, finished runners outlived the boot timeout (soak seed 42).
+    const running = runner.vm?.status !== 'SHUTOFF';
+    if (runner.vm && running && !runner.registration && madeAfter(runner.vm, registrationsListedAt))
+      runner.newerThanList = true;
   }
   return joined;
 }
