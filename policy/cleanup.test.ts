@@ -1,6 +1,7 @@
 import {
   joinFleet,
   LIST_CLOCK_MARGIN_MS,
+  listClockMarginMs,
   planCleanup,
   runnerState,
   type RegisteredRunner,
@@ -192,4 +193,21 @@ test('each removal carries its code beside the words: metrics and the state use 
     'r-4:registration_without_vm',
     'r-5:duplicate_vm',
   ]);
+});
+
+describe('the clock margin of a list older than the VMs', () => {
+  test.each([
+    [20, 20_000],
+    [180, LIST_CLOCK_MARGIN_MS],
+    [600, LIST_CLOCK_MARGIN_MS],
+  ])('a %i s boot timeout: %i ms, never past it', (bootTimeoutSeconds, margin) => {
+    expect(listClockMarginMs(bootTimeoutSeconds)).toBe(margin);
+  });
+
+  test('a running VM older than the margin before the list, missing from it, is judged: removed', () => {
+    const listedAt = now;
+    const joined = joinFleet([vm('r-1', 'ACTIVE', 0.5)], [], listedAt, listClockMarginMs(20));
+    const plan = planCleanup(joined, listedAt, 20);
+    expect(plan.remove.map(({ reason }) => reason)).toEqual(['vm_without_registration']);
+  });
 });

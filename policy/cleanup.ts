@@ -47,6 +47,16 @@ export interface JoinedRunner {
 export const LIST_CLOCK_MARGIN_MS = 60_000;
 
 /**
+ * The margin, no longer than the boot timeout: the product promises that no VM stays without a
+ * registration longer than the boot timeout and a tick. A shorter margin risks nothing: a VM is made
+ * after its just-in-time registration, and cleanupRunners asks GitHub by name before a VM goes for the
+ * lack of one (soak seed 42, with a 20 s boot timeout, kept such VMs 60 s).
+ */
+export function listClockMarginMs(bootTimeoutSeconds: number): number {
+  return Math.min(LIST_CLOCK_MARGIN_MS, bootTimeoutSeconds * 1000);
+}
+
+/**
  * Pairs VMs and registrations by name; both lists are already this flavor's own. Nova allows twins of
  * one name: the oldest is the runner, any younger one is marked a duplicate so that it cannot leak.
  * Nova's created time has whole seconds, and twins are usually made within one: ties keep the reverse
@@ -61,6 +71,7 @@ export function joinFleet(
   vms: VmServer[],
   registrations: RegisteredRunner[],
   registrationsListedAt?: number,
+  clockMarginMs = LIST_CLOCK_MARGIN_MS,
 ): JoinedRunner[] {
   const byName = new Map<string, JoinedRunner>();
   const duplicates: JoinedRunner[] = [];
@@ -81,16 +92,16 @@ export function joinFleet(
     // job), so removing it kills nothing, and cleanupRunners asks GitHub by name before it goes. Kept a
     // clock margin long, finished runners outlived the boot timeout (soak seed 42).
     const running = runner.vm?.status !== 'SHUTOFF';
-    if (runner.vm && running && !runner.registration && madeAfter(runner.vm, registrationsListedAt))
+    if (runner.vm && running && !runner.registration && madeAfter(runner.vm, registrationsListedAt, clockMarginMs))
       runner.newerThanList = true;
   }
   return joined;
 }
 
 /** A VM without a created time (no real Nova answers so) is judged as before: as an old one. */
-function madeAfter(vm: VmServer, listedAt: number): boolean {
+function madeAfter(vm: VmServer, listedAt: number, clockMarginMs: number): boolean {
   const created = Date.parse(vm.created);
-  return Number.isFinite(created) && created >= listedAt - LIST_CLOCK_MARGIN_MS;
+  return Number.isFinite(created) && created >= listedAt - clockMarginMs;
 }
 
 /** The state a runner is in; `bootDeadlinePassed` tells whether its VM is older than the boot timeout. */
