@@ -5,6 +5,8 @@ import { checkCanStart, devServerAddress, launchDevServer, freePort } from '../w
 
 export interface BenchDevServer {
   address: string;
+  /** The server's process (the CLI runs it in-process), for its CPU time. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startBenchDevServer(): Promise<BenchDevServer> {
   }
   return {
     address: devServerAddress(settings.port),
+    pid: server.pid,
     async stop() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,11 @@ export interface BenchEnvironment {
   cloud: SimulatedCloud;
   client: Client;
   worker: WorkerChild;
-  /** Date.now() when the worker process was forked. */
+  /** Every worker process on the task queue (`worker` is the first). */
+  workers: WorkerChild[];
+  /** The Temporal dev server's process id. */
+  devServerPid: number;
+  /** Date.now() when the worker processes were forked. */
   workerStartedAt: number;
   close(): Promise<void>;
 }
@@ -24,7 +28,7 @@ export interface BenchEnvironment {
  * clocks and counters; the worker's resources are measured apart from them.
  */
 export async function startEnvironment(
-  options: { planner?: PlannerSimulatorOptions; openstack?: OpenStackSimulatorOptions } = {},
+  options: { planner?: PlannerSimulatorOptions; openstack?: OpenStackSimulatorOptions; workers?: number } = {},
 ): Promise<BenchEnvironment> {
   const stops: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -39,11 +43,19 @@ export async function startEnvironment(
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
     const workerStartedAt = Date.now();
-    const worker = await startWorkerChild(
-      cloud.workerConfig({ address: server.address, namespace: 'default', taskQueue: TASK_QUEUE }, MANAGER_ID),
+    const config = cloud.workerConfig(
+      { address: server.address, namespace: 'default', taskQueue: TASK_QUEUE },
+      MANAGER_ID,
     );
-    stops.push(() => worker.stop());
-    return { cloud, client, worker, workerStartedAt, close };
+    // All started before any flavor is, so that no worker takes every flavor before the others poll.
+    const started = await Promise.allSettled(
+      Array.from({ length: options.workers ?? 1 }, () => startWorkerChild(config)),
+    );
+    const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    for (const worker of workers) stops.push(() => worker.stop());
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { cloud, client, worker: workers[0], workers, devServerPid: server.pid, workerStartedAt, close };
   } catch (err) {
     await close();
     throw err;
