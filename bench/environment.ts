@@ -24,8 +24,17 @@ export interface BenchEnvironment {
  * clocks and counters; the worker's resources are measured apart from them.
  */
 export async function startEnvironment(
-  options: { planner?: PlannerSimulatorOptions; openstack?: OpenStackSimulatorOptions } = {},
+  options: {
+    planner?: PlannerSimulatorOptions;
+    openstack?: OpenStackSimulatorOptions;
+    /**
+     * GitHub's per-endpoint points a minute, in the simulator and the worker alike (as on a GitHub
+     * Enterprise Server whose admin set that limit); GitHub.com's 900 when absent.
+     */
+    githubPointsPerMinute?: number;
+  } = {},
 ): Promise<BenchEnvironment> {
+  const points = options.githubPointsPerMinute;
   const stops: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => console.error('teardown:', err));
@@ -33,15 +42,15 @@ export async function startEnvironment(
   try {
     const server = await startBenchDevServer();
     stops.push(() => server.stop());
-    const cloud = await startSimulatedCloud(options);
+    const github = points === undefined ? {} : { secondaryLimits: { endpointPoints: { points, windowSeconds: 60 } } };
+    const cloud = await startSimulatedCloud({ ...options, github });
     stops.push(() => cloud.close());
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
     const workerStartedAt = Date.now();
-    const worker = await startWorkerChild(
-      cloud.workerConfig({ address: server.address, namespace: 'default', taskQueue: TASK_QUEUE }, MANAGER_ID),
-    );
+    const config = cloud.workerConfig({ address: server.address, namespace: 'default', taskQueue: TASK_QUEUE }, MANAGER_ID);
+    const worker = await startWorkerChild({ ...config, github: { ...config.github, endpointPointsPerMinute: points } });
     stops.push(() => worker.stop());
     return { cloud, client, worker, workerStartedAt, close };
   } catch (err) {

@@ -12,6 +12,8 @@ export interface StreamingCase {
   flavors: number;
   changes: number;
   perSecond: number;
+  /** GitHub's per-endpoint budget, simulator and worker (environment.ts); GitHub.com's when absent. */
+  githubPointsPerMinute?: number;
 }
 
 export interface StreamingCaseResult extends StreamingCase {
@@ -54,7 +56,10 @@ const CREATE_WAIT_MS = 60_000;
 export async function runStreamingCase(plan: StreamingCase): Promise<StreamingCaseResult> {
   const probe = new LatencyProbe();
   const harness = startProcessMonitor(1000, () => undefined);
-  const env = await startEnvironment({ planner: { onLineWritten: probe.onLineWritten } });
+  const env = await startEnvironment({
+    planner: { onLineWritten: probe.onLineWritten },
+    githubPointsPerMinute: plan.githubPointsPerMinute,
+  });
   try {
     const { cloud, client, worker } = env;
     const flavors = flavorNames(plan.flavors);

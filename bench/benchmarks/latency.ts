@@ -11,6 +11,13 @@ const TARGET = { p50: 60, p99: 250 };
 const ONE_FLAVOR_RATE = 5;
 /** Many flavors: 20 changes a second over all of them. */
 const SPREAD_RATE = 20;
+/**
+ * Both rates register more runners than GitHub.com's 180 a minute per credential (900 points per endpoint,
+ * 5 a POST): with that budget the client holds creates back for up to a minute, and this would measure
+ * the budget (the burst benchmark's subject), not the path. So the simulator and the worker get a GitHub
+ * Enterprise Server's budget, set by its admin, ample for both rates.
+ */
+const GITHUB_POINTS_PER_MINUTE = 60_000;
 
 /**
  * Planner line → Nova create request, at 1 flavor and at 100, and the baseline: a poller run for real
@@ -24,7 +31,12 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
     [100, SPREAD_RATE],
   ]) {
     log('latency', `${flavors} flavor(s): ${changes} changes at ${perSecond}/s…`);
-    const result = await runStreamingCase({ flavors, changes, perSecond });
+    const result = await runStreamingCase({
+      flavors,
+      changes,
+      perSecond,
+      githubPointsPerMinute: GITHUB_POINTS_PER_MINUTE,
+    });
     log('latency', `${flavors} flavor(s): p50/p95/p99 ${percentiles(result.latencyMs)}, unmatched ${result.unmatched}`);
     log(
       'latency',
@@ -32,10 +44,10 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
         `${percentiles(result.signalToTaskMs)}; task → create ${percentiles(result.taskToCreateMs)}; ` +
         `harness lag p99 ${result.harness.lagMs.p99} ms`,
     );
-    log('latency', `  last leg inside the worker, p50 / p99 (${result.lastLeg.count} creates):`);
+    log('latency', `  last leg inside the worker, min / p50 / p99 (${result.lastLeg.count} creates):`);
     for (const [hop, words] of LAST_LEG_HOPS) {
       const d = result.lastLeg.hops[hop];
-      log('latency', `    ${words}: ${d.p50} / ${d.p99} ms`);
+      log('latency', `    ${words}: ${d.min} / ${d.p50} / ${d.p99} ms`);
     }
     const { jit, nova } = result.lastLeg.newConnections;
     log('latency', `    new connections: JIT ${jit}, Nova ${nova} of ${result.lastLeg.count}`);
@@ -93,8 +105,8 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
       })),
       ...cases.flatMap((c) =>
         LAST_LEG_HOPS.map(([hop, words]) => ({
-          figure: `last leg, ${label(c)}: ${words}, p50 / p99`,
-          value: `${c.lastLeg.hops[hop].p50} / ${c.lastLeg.hops[hop].p99} ms`,
+          figure: `last leg, ${label(c)}: ${words}, min / p50 / p99`,
+          value: `${c.lastLeg.hops[hop].min} / ${c.lastLeg.hops[hop].p50} / ${c.lastLeg.hops[hop].p99} ms`,
         })),
       ),
       ...cases.map((c) => ({
