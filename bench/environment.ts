@@ -49,7 +49,10 @@ export async function startEnvironment(
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
     const workerStartedAt = Date.now();
-    const config = cloud.workerConfig({ address: server.address, namespace: 'default', taskQueue: TASK_QUEUE }, MANAGER_ID);
+    const config = cloud.workerConfig(
+      { address: server.address, namespace: 'default', taskQueue: TASK_QUEUE },
+      MANAGER_ID,
+    );
     const worker = await startWorkerChild({ ...config, github: { ...config.github, endpointPointsPerMinute: points } });
     stops.push(() => worker.stop());
     return { cloud, client, worker, workerStartedAt, close };
