@@ -6,7 +6,8 @@ import { cdfPoints, round } from '../stats';
 import { LAST_LEG_HOPS } from '../last-leg';
 import { caseFigures, runStreamingCase, type StreamingCaseResult } from '../streaming-case';
 
-const TARGET = { p50: 60, p99: 250 };
+/** Issue 14's targets: the path's floor is 10–15 ms (stream read, signal, task dispatch, activation, two POSTs). */
+const TARGETS: Record<number, { p50: number; p99?: number }> = { 1: { p50: 20 }, 100: { p50: 25, p99: 100 } };
 /** One flavor changes every 200 ms: well apart from each other next to the target, so none queues. */
 const ONE_FLAVOR_RATE = 5;
 /** Many flavors: 20 changes a second over all of them. */
@@ -72,8 +73,11 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
   const [one, many] = cases;
   const ratio = (c: StreamingCaseResult, p: 'p50' | 'p99') => round(computed[p] / c.latencyMs[p], 0);
   const label = (c: StreamingCaseResult) => `${c.flavors} flavor${c.flavors > 1 ? 's' : ''}`;
+  const targetOf = (c: StreamingCaseResult) => TARGETS[c.flavors];
   const met = (c: StreamingCaseResult) =>
-    c.unmatched === 0 && c.latencyMs.p50 <= TARGET.p50 && c.latencyMs.p99 <= TARGET.p99;
+    c.unmatched === 0 && c.latencyMs.p50 <= targetOf(c).p50 && c.latencyMs.p99 <= (targetOf(c).p99 ?? Infinity);
+  const targetText = (c: StreamingCaseResult) =>
+    [`p50 ≤ ${targetOf(c).p50} ms`, ...(targetOf(c).p99 ? [`p99 ≤ ${targetOf(c).p99} ms`] : [])].join(', ');
 
   return {
     title: 'Change-to-create latency',
@@ -96,7 +100,7 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
       ...cases.map((c) => ({
         figure: `p50 / p95 / p99, ${label(c)} (${c.changes} changes)`,
         value: percentiles(c.latencyMs),
-        target: `p50 ≤ ${TARGET.p50} ms, p99 ≤ ${TARGET.p99} ms`,
+        target: targetText(c),
         met: met(c),
       })),
       ...cases.map((c) => ({
@@ -127,6 +131,7 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
       },
     ],
     notes: [
+      ...cases.filter((c) => !met(c)).map(missCause),
       `Baseline: a poller per flavor GETs the planner's one-shot endpoint every ${intervalSeconds} s (random phase) and creates with the worker's own create activity; its change time is when the planner took the value.`,
       `The original's ${original / 1000} s interval would need hours for ${changes} real changes, so its figures are computed: a change waits uniformly 0..T for the next poll (p50 = T/2, p95 = 0.95·T, p99 = 0.99·T), create time left out.`,
     ],
@@ -141,4 +146,21 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
       })),
     },
   };
+}
+
+/**
+ * Where a missed case's time went, by p50: the legs before the worker, then the last leg's hops, largest
+ * first (the hops' p50s need not add up to the leg's p50, but show which dominate).
+ */
+function missCause(c: StreamingCaseResult): string {
+  const hops = LAST_LEG_HOPS.filter(([hop]) => hop !== 'jitFirstByte')
+    .map(([hop, words]) => ({ words, d: c.lastLeg.hops[hop] }))
+    .sort((a, b) => b.d.p50 - a.d.p50)
+    .slice(0, 3)
+    .map(({ words, d }) => `${words} ${d.p50} ms (min ${d.min} ms)`);
+  return (
+    `${c.flavors} flavor${c.flavors > 1 ? 's' : ''}, target missed (p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms): ` +
+    `line → signal ${c.lineToSignalMs.p50} ms and signal → task ${c.signalToTaskMs.p50} ms p50 before the worker, ` +
+    `task → create ${c.taskToCreateMs.p50} ms, whose largest hops are ${hops.join('; ')}.`
+  );
 }
