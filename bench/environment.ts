@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { startSimulatedCloud, type SimulatedCloud } from '../simulators/cloud';
+import type { GitHubSimulatorOptions } from '../simulators/github';
 import type { OpenStackSimulatorOptions } from '../simulators/openstack';
 import type { PlannerSimulatorOptions } from '../simulators/planner';
 import { startBenchDevServer } from './dev-server';
@@ -42,8 +43,7 @@ export async function startEnvironment(
   try {
     const server = await startBenchDevServer();
     stops.push(() => server.stop());
-    const github = points === undefined ? {} : { secondaryLimits: { endpointPoints: { points, windowSeconds: 60 } } };
-    const cloud = await startSimulatedCloud({ ...options, github });
+    const cloud = await startSimulatedCloud({ ...options, github: githubLimits(points) });
     stops.push(() => cloud.close());
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
@@ -60,4 +60,9 @@ export async function startEnvironment(
     await close();
     throw err;
   }
+}
+
+/** The GitHub simulator's options for a per-endpoint budget of `points` a minute; its default (GitHub.com's) when absent. */
+export function githubLimits(points: number | undefined): GitHubSimulatorOptions {
+  return points === undefined ? {} : { secondaryLimits: { endpointPoints: { points, windowSeconds: 60 } } };
 }

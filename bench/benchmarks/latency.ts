@@ -60,7 +60,13 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
 
   const intervalSeconds = parameters.baselineSeconds();
   log('latency', `baseline poller every ${intervalSeconds} s, 100 flavors, ${changes} changes at ${SPREAD_RATE}/s…`);
-  const baseline = await runBaselineCase({ flavors: 100, changes, perSecond: SPREAD_RATE, intervalSeconds });
+  const baseline = await runBaselineCase({
+    flavors: 100,
+    changes,
+    perSecond: SPREAD_RATE,
+    intervalSeconds,
+    githubPointsPerMinute: GITHUB_POINTS_PER_MINUTE,
+  });
   log(
     'latency',
     `baseline measured: p50/p95/p99 ${percentiles(baseline.latencyMs)}, mean ${baseline.latencyMs.mean} ms`,
