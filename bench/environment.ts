@@ -33,6 +33,8 @@ export async function startEnvironment(
      * Enterprise Server whose admin set that limit); GitHub.com's 900 when absent.
      */
     githubPointsPerMinute?: number;
+    /** The dev server's database in memory instead of a SQLite file (dev-server.ts). */
+    inMemoryTemporal?: boolean;
   } = {},
 ): Promise<BenchEnvironment> {
   const points = options.githubPointsPerMinute;
@@ -41,7 +43,7 @@ export async function startEnvironment(
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => console.error('teardown:', err));
   };
   try {
-    const server = await startBenchDevServer();
+    const server = await startBenchDevServer({ inMemory: options.inMemoryTemporal });
     stops.push(() => server.stop());
     const cloud = await startSimulatedCloud({ ...options, github: githubLimits(points) });
     stops.push(() => cloud.close());

@@ -14,6 +14,8 @@ export interface StreamingCase {
   perSecond: number;
   /** GitHub's per-endpoint budget, simulator and worker (environment.ts); GitHub.com's when absent. */
   githubPointsPerMinute?: number;
+  /** The Temporal dev server's database in memory, not in a SQLite file. */
+  inMemoryTemporal?: boolean;
 }
 
 export interface StreamingCaseResult extends StreamingCase {
@@ -59,6 +61,7 @@ export async function runStreamingCase(plan: StreamingCase): Promise<StreamingCa
   const env = await startEnvironment({
     planner: { onLineWritten: probe.onLineWritten },
     githubPointsPerMinute: plan.githubPointsPerMinute,
+    inMemoryTemporal: plan.inMemoryTemporal,
   });
   try {
     const { cloud, client, worker } = env;
@@ -120,12 +123,13 @@ function splitLegs(changes: MatchedChange[], histories: FlavorHistory[]): [numbe
 /** A case's figures for the result file: everything but the raw latencies and samples (charts show those). */
 export function caseFigures(c: StreamingCaseResult) {
   const { flavors, changes, perSecond, latencyMs, lineToSignalMs, signalToTaskMs, taskToCreateMs, lastLeg } = c;
-  const { unmatched } = c;
+  const { unmatched, inMemoryTemporal = false } = c;
   const { settleSeconds, idle, underChanges, harness } = c;
   return {
     flavors,
     changes,
     perSecond,
+    inMemoryTemporal,
     latencyMs,
     lineToSignalMs,
     signalToTaskMs,
