@@ -12,11 +12,13 @@ export interface BenchDevServer {
 
 /**
  * A fresh Temporal dev server for one benchmark case, on free ports and a throw-away database: no case
- * inherits workflows, timers or history from another, at the price of a few seconds' start each.
+ * inherits workflows, timers or history from another, at the price of a few seconds' start each. In
+ * memory, the server writes no SQLite file: the latency benchmark's measure of what those writes cost.
  */
-export async function startBenchDevServer(): Promise<BenchDevServer> {
+export async function startBenchDevServer({ inMemory = false } = {}): Promise<BenchDevServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-temporal-'));
-  const settings = { port: await freePort(), uiPort: await freePort(), dbFile: path.join(dir, 'dev.db') };
+  const dbFile = inMemory ? undefined : path.join(dir, 'dev.db');
+  const settings = { port: await freePort(), uiPort: await freePort(), dbFile };
   const server = launchDevServer(await checkCanStart(settings), settings);
   try {
     await server.ready;

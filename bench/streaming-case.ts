@@ -16,6 +16,10 @@ export interface StreamingCase {
   flavors: number;
   changes: number;
   perSecond: number;
+  /** GitHub's per-endpoint budget, simulator and worker (environment.ts); GitHub.com's when absent. */
+  githubPointsPerMinute?: number;
+  /** The Temporal dev server's database in memory, not in a SQLite file. */
+  inMemoryTemporal?: boolean;
 }
 
 export interface StreamingCaseResult extends StreamingCase {
@@ -73,7 +77,11 @@ export async function runStreamingCase(plan: StreamingCase): Promise<StreamingCa
     if (!streamUpAt.has(flavor)) streamUpAt.set(flavor, at);
     probe.onLineWritten(flavor, pressure, at);
   };
-  const env = await startEnvironment({ planner: { onLineWritten } });
+  const env = await startEnvironment({
+    planner: { onLineWritten },
+    githubPointsPerMinute: plan.githubPointsPerMinute,
+    inMemoryTemporal: plan.inMemoryTemporal,
+  });
   try {
     const { cloud, client, worker } = env;
     const cpu = coresByPhase({ server: env.devServerPid, worker: worker.pid, bench: process.pid });
@@ -170,12 +178,13 @@ function splitLegs(changes: MatchedChange[], histories: FlavorHistory[]): [numbe
 /** A case's figures for the result file: everything but the raw latencies and samples (charts show those). */
 export function caseFigures(c: StreamingCaseResult) {
   const { flavors, changes, perSecond, latencyMs, lineToSignalMs, signalToTaskMs, taskToCreateMs, lastLeg } = c;
-  const { unmatched } = c;
+  const { unmatched, inMemoryTemporal = false } = c;
   const { settleSeconds, startup, memory, cpuCores, idle, underChanges, harness } = c;
   return {
     flavors,
     changes,
     perSecond,
+    inMemoryTemporal,
     latencyMs,
     lineToSignalMs,
     signalToTaskMs,

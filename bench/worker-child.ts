@@ -121,6 +121,7 @@ function workerEnvironment(config: WorkerConfig): NodeJS.ProcessEnv {
     GITHUB_API_URL: config.github.baseUrl,
     GITHUB_ORG: config.github.scope.org,
     GITHUB_TOKEN: config.github.auth.token,
+    GITHUB_ENDPOINT_POINTS_PER_MINUTE: config.github.endpointPointsPerMinute?.toString(),
     OS_AUTH_URL: credentials.authUrl,
     OS_REGION_NAME: credentials.region,
     OS_INTERFACE: credentials.interface,
