@@ -42,7 +42,8 @@ export interface JoinedRunner {
 /**
  * How far Nova's clock may run behind the worker's before a VM made after a runner list began looks
  * older than it: Nova's created times have whole seconds, and clocks of different hosts drift. A VM
- * made this long before the list is still not judged by it; it waits one more tick, no more.
+ * made this long before the list is still not judged by it. The margin in use is capped at the boot
+ * timeout (listClockMarginMs), so such a VM waits at most that long.
  */
 export const LIST_CLOCK_MARGIN_MS = 60_000;
 
