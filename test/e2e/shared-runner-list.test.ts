@@ -5,7 +5,7 @@ import { startFlavor } from '../../contracts/start-flavor';
 import type { FlavorState } from '../../contracts/state';
 import { useSimulatedWorker } from '../support/simulated-worker';
 import { uniqueName } from '../support/temporal';
-import { eventually } from '../support/wait';
+import { eventually, sleep } from '../support/wait';
 
 /**
  * The worker's flavors share one GitHub runner list per cleanup interval. A runner made after that list
@@ -18,6 +18,12 @@ const { taskQueue } = sim;
 const GITHUB_LIST = 'GET /orgs/{org}/actions/runners';
 
 const INTERVAL_SECONDS = 20;
+/**
+ * `early` starts this long after `late`'s first tick. `late`'s next tick reuses `early`'s list only if it
+ * runs less than this late (timer, task and activity delays under load): without the gap a busy machine
+ * made that tick read a list of its own, and the test failed for that rather than for the runners.
+ */
+const START_GAP_MS = 5000;
 
 const settingsOf = (flavor: string): FlavorSettingsInput => ({
   flavor,
@@ -42,6 +48,7 @@ test('a runner made between the shared list and the tick that reuses it is kept 
   const [lateFlavor, earlyFlavor] = [uniqueName('late'), uniqueName('early')];
   // A run's first tick reads a list of its own: `late`'s, then `early`'s, the one the worker then holds.
   const late = await start(lateFlavor);
+  await sleep(START_GAP_MS);
   await start(earlyFlavor);
   const listsBefore = sim.cloud.github.stats.calls[GITHUB_LIST];
 
