@@ -29,6 +29,7 @@ const unit = [
   'test/deploy/dashboard.test.ts',
   'test/setup/shorter-retries.test.ts',
   'test/soak/',
+  'test/bench/',
   'test/activities/failure-mapping.test.ts',
   'test/client/connection.test.ts',
   'test/client/status-row.test.ts',

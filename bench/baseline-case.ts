@@ -2,6 +2,7 @@ import { Client } from '@temporalio/client';
 import { startSimulatedCloud } from '../simulators/cloud';
 import { buildActivities } from '../worker';
 import { startBaselinePoller } from './baseline-poller';
+import { githubLimits } from './environment';
 import { benchSpec, flavorNames } from './flavors';
 import { latencies, LatencyProbe } from './latency-probe';
 import { driveIncrements, type IncrementPlan } from './pressure-driver';
@@ -22,14 +23,18 @@ export interface BaselineCaseResult {
  * takes it; the poller sees it at its next GET.
  */
 export async function runBaselineCase(
-  plan: Omit<IncrementPlan, 'flavors'> & { flavors: number; intervalSeconds: number },
+  plan: Omit<IncrementPlan, 'flavors'> & { flavors: number; intervalSeconds: number; githubPointsPerMinute?: number },
 ): Promise<BaselineCaseResult> {
-  const cloud = await startSimulatedCloud();
+  const points = plan.githubPointsPerMinute;
+  const cloud = await startSimulatedCloud({ github: githubLimits(points) });
   const flavors = flavorNames(plan.flavors);
   // No workflow here: the Temporal client only carries stream signals, which a poller never sends, so a
   // lazy client that never connects is enough.
   const config = cloud.workerConfig({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'baseline' });
-  const activities = buildActivities(config, new Client());
+  const activities = buildActivities(
+    { ...config, github: { ...config.github, endpointPointsPerMinute: points } },
+    new Client(),
+  );
   try {
     for (const flavor of flavors) cloud.planner.setPressure(flavor, 0);
     const poller = startBaselinePoller({

@@ -5,7 +5,11 @@ export interface ProcessSample {
   /** Date.now() */
   at: number;
   rssBytes: number;
+  /** The main thread's V8 heap (the workflow threads' heaps are not in it, only in RSS). */
   heapUsedBytes: number;
+  heapTotalBytes: number;
+  /** Memory of the main thread's JS objects held outside its heap (Buffers among them). */
+  externalBytes: number;
   /** Event-loop utilisation (0..1) and delay since the previous sample. */
   elu: number;
   lagP99Ms: number;
@@ -43,14 +47,16 @@ export function startProcessMonitor(intervalMs: number, onSample: (sample: Proce
   let rssMax = 0;
 
   const timer = setInterval(() => {
-    const rss = process.memoryUsage.rss();
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
     rssMax = Math.max(rssMax, rss);
     const elu = performance.eventLoopUtilization(sampleElu);
     sampleElu = performance.eventLoopUtilization();
     onSample({
       at: Date.now(),
       rssBytes: rss,
-      heapUsedBytes: process.memoryUsage().heapUsed,
+      heapUsedBytes: heapUsed,
+      heapTotalBytes: heapTotal,
+      externalBytes: external,
       elu: Math.round(elu.utilization * 1000) / 1000,
       lagP99Ms: lagMs(perSample.percentile(99)),
       lagMaxMs: lagMs(perSample.max),

@@ -3,17 +3,24 @@ import type { WorkerConfig } from '../worker';
 import type { CreateHops } from './create-hops';
 import type { ProcessSample, WindowReport } from './process-monitor';
 
+/** A process sample, with the worker's own counts once it runs. */
+export type WorkerSample = ProcessSample & {
+  cachedWorkflows?: number;
+  runningActivities?: number;
+  heartbeatingActivities?: number;
+};
+
 export type ParentMessage = { type: 'mark' } | { type: 'report' } | { type: 'hops' } | { type: 'stop' };
 export type ChildMessage =
   | { type: 'ready' }
-  | { type: 'sample'; sample: ProcessSample }
+  | { type: 'sample'; sample: WorkerSample }
   | { type: 'report'; report: WindowReport }
   | { type: 'hops'; hops: CreateHops[] };
 
 export interface WorkerChild {
   pid: number;
   /** Every sample the worker sent, oldest first. */
-  samples: ProcessSample[];
+  samples: WorkerSample[];
   /** Starts a measurement window in the worker (delay histogram, ELU and max RSS start afresh). */
   mark(): void;
   /** The worker's figures for the window since the last mark. */
@@ -21,6 +28,8 @@ export interface WorkerChild {
   /** The hops of every create the worker made so far (see create-hops.ts). */
   hops(): Promise<CreateHops[]>;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or an OOM kill: no shutdown, no last heartbeat; resolves when it has exited. */
+  kill(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 180_000;
@@ -35,7 +44,7 @@ export async function startWorkerChild(config: WorkerConfig): Promise<WorkerChil
     env: workerEnvironment(config),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const samples: ProcessSample[] = [];
+  const samples: WorkerSample[] = [];
   const reports: ((report: WindowReport) => void)[] = [];
   const hopAnswers: ((hops: CreateHops[]) => void)[] = [];
   const exited = new Promise<string>((resolve) =>
@@ -79,6 +88,10 @@ export async function startWorkerChild(config: WorkerConfig): Promise<WorkerChil
         void exited.then((how) => reject(new Error(how)));
       }),
     stop: () => stopChild(child, exited, send),
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 
@@ -108,6 +121,7 @@ function workerEnvironment(config: WorkerConfig): NodeJS.ProcessEnv {
     GITHUB_API_URL: config.github.baseUrl,
     GITHUB_ORG: config.github.scope.org,
     GITHUB_TOKEN: config.github.auth.token,
+    GITHUB_ENDPOINT_POINTS_PER_MINUTE: config.github.endpointPointsPerMinute?.toString(),
     OS_AUTH_URL: credentials.authUrl,
     OS_REGION_NAME: credentials.region,
     OS_INTERFACE: credentials.interface,

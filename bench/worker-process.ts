@@ -4,11 +4,11 @@
  * it. It reports to its parent over IPC (see worker-child.ts): 'ready', a sample every second, and a
  * window report when asked; 'stop' shuts it down gracefully.
  */
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { buildActivities, loadWorkerConfig, runWorker } from '../worker';
 import { recordCreateHops } from './create-hops';
 import { startProcessMonitor } from './process-monitor';
-import type { ChildMessage, ParentMessage } from './worker-child';
+import type { ChildMessage, ParentMessage, WorkerSample } from './worker-child';
 
 const SAMPLE_INTERVAL_MS = 1000;
 
@@ -17,13 +17,18 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig({ env: process.env });
   // Warnings and errors only: the benchmark's own output stays readable, and logging costs little CPU.
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-  const monitor = startProcessMonitor(SAMPLE_INTERVAL_MS, (sample) => send({ type: 'sample', sample }));
+  // The samples start before the worker exists (bundling is in them); its counts join once it runs.
+  const started: { worker?: Worker } = {};
+  const monitor = startProcessMonitor(SAMPLE_INTERVAL_MS, (sample) =>
+    send({ type: 'sample', sample: { ...sample, ...(started.worker && workerFigures(started.worker)) } }),
+  );
   // Where each create spends its time inside the worker: subscribers to diagnostics channels and an
   // activity interceptor, a few microseconds a request.
   const createHops = recordCreateHops();
   const running = await runWorker(config, (client) => buildActivities(config, client), {
     worker: { interceptors: { activity: [createHops.interceptor] } },
   });
+  started.worker = running.worker;
   running.done.catch((err: unknown) => {
     console.error('worker failed:', err);
     process.exit(1);
@@ -38,6 +43,16 @@ async function main(): Promise<void> {
     }
   });
   send({ type: 'ready' });
+}
+
+/** What the worker holds: its workflow cache and its running activities (each stream is one). */
+function workerFigures(worker: Worker): Partial<WorkerSample> {
+  const status = worker.getStatus();
+  return {
+    cachedWorkflows: status.numCachedWorkflows,
+    runningActivities: status.numInFlightNonLocalActivities,
+    heartbeatingActivities: status.numHeartbeatingActivities,
+  };
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,7 @@
 import {
   joinFleet,
   LIST_CLOCK_MARGIN_MS,
+  listClockMarginMs,
   planCleanup,
   runnerState,
   type RegisteredRunner,
@@ -116,10 +117,17 @@ describe('a runner list older than the VMs it is joined with', () => {
     ['even in ERROR: kept, not judged by the list', [vm('r-1', 'ERROR', 2)], [], [], ['vm-r-1:error']],
     [
       'made within the clock margin before the list: not judged either',
-      [vm('r-1', 'SHUTOFF', 10 + LIST_CLOCK_MARGIN_MS / 60_000 - 0.5)],
+      [vm('r-1', 'ACTIVE', 10 + LIST_CLOCK_MARGIN_MS / 60_000 - 0.5)],
       [],
       [],
       ['vm-r-1:booting'],
+    ],
+    [
+      'powered off, however new: nothing runs on it, judged by the list (its removal asks GitHub by name first)',
+      [vm('r-1', 'SHUTOFF', 2)],
+      [],
+      ['vm-r-1:VM without registration'],
+      [],
     ],
     [
       'made well before the list began and missing from it: finished, removed',
@@ -185,4 +193,21 @@ test('each removal carries its code beside the words: metrics and the state use 
     'r-4:registration_without_vm',
     'r-5:duplicate_vm',
   ]);
+});
+
+describe('the clock margin of a list older than the VMs', () => {
+  test.each([
+    [20, 20_000],
+    [180, LIST_CLOCK_MARGIN_MS],
+    [600, LIST_CLOCK_MARGIN_MS],
+  ])('a %i s boot timeout: %i ms, never past it', (bootTimeoutSeconds, margin) => {
+    expect(listClockMarginMs(bootTimeoutSeconds)).toBe(margin);
+  });
+
+  test('a running VM older than the margin before the list, missing from it, is judged: removed', () => {
+    const listedAt = now;
+    const joined = joinFleet([vm('r-1', 'ACTIVE', 0.5)], [], listedAt, listClockMarginMs(20));
+    const plan = planCleanup(joined, listedAt, 20);
+    expect(plan.remove.map(({ reason }) => reason)).toEqual(['vm_without_registration']);
+  });
 });

@@ -42,9 +42,20 @@ export interface JoinedRunner {
 /**
  * How far Nova's clock may run behind the worker's before a VM made after a runner list began looks
  * older than it: Nova's created times have whole seconds, and clocks of different hosts drift. A VM
- * made this long before the list is still not judged by it; it waits one more tick, no more.
+ * made this long before the list is still not judged by it. The margin in use is capped at the boot
+ * timeout (listClockMarginMs), so such a VM waits at most that long.
  */
 export const LIST_CLOCK_MARGIN_MS = 60_000;
+
+/**
+ * The margin, no longer than the boot timeout: the product promises that no VM stays without a
+ * registration longer than the boot timeout and a tick. A shorter margin risks nothing: a VM is made
+ * after its just-in-time registration, and cleanupRunners asks GitHub by name before a VM goes for the
+ * lack of one (soak seed 42, with a 20 s boot timeout, kept such VMs 60 s).
+ */
+export function listClockMarginMs(bootTimeoutSeconds: number): number {
+  return Math.min(LIST_CLOCK_MARGIN_MS, bootTimeoutSeconds * 1000);
+}
 
 /**
  * Pairs VMs and registrations by name; both lists are already this flavor's own. Nova allows twins of
@@ -55,12 +66,13 @@ export const LIST_CLOCK_MARGIN_MS = 60_000;
  * `registrationsListedAt` is when the registration list began (ms; a shared list may be older than the
  * VM list). A just-in-time runner is registered before its VM is made, so a VM made before the list
  * began and missing from it has no registration; a VM made after it may well have one the list could
- * not see. Such a VM is marked `newerThanList` and is not judged by this list.
+ * not see. Such a VM, unless powered off, is marked `newerThanList` and is not judged by this list.
  */
 export function joinFleet(
   vms: VmServer[],
   registrations: RegisteredRunner[],
   registrationsListedAt?: number,
+  clockMarginMs = LIST_CLOCK_MARGIN_MS,
 ): JoinedRunner[] {
   const byName = new Map<string, JoinedRunner>();
   const duplicates: JoinedRunner[] = [];
@@ -77,15 +89,20 @@ export function joinFleet(
   const joined = [...byName.values(), ...duplicates].sort((a, b) => a.name.localeCompare(b.name));
   if (registrationsListedAt === undefined) return joined;
   for (const runner of joined) {
-    if (runner.vm && !runner.registration && madeAfter(runner.vm, registrationsListedAt)) runner.newerThanList = true;
+    // A powered-off VM is the exception: nothing runs on it (a just-in-time runner powers off after its
+    // job), so removing it kills nothing, and cleanupRunners asks GitHub by name before it goes. Kept a
+    // clock margin long, finished runners outlived the boot timeout (soak seed 42).
+    const running = runner.vm?.status !== 'SHUTOFF';
+    if (runner.vm && running && !runner.registration && madeAfter(runner.vm, registrationsListedAt, clockMarginMs))
+      runner.newerThanList = true;
   }
   return joined;
 }
 
 /** A VM without a created time (no real Nova answers so) is judged as before: as an old one. */
-function madeAfter(vm: VmServer, listedAt: number): boolean {
+function madeAfter(vm: VmServer, listedAt: number, clockMarginMs: number): boolean {
   const created = Date.parse(vm.created);
-  return Number.isFinite(created) && created >= listedAt - LIST_CLOCK_MARGIN_MS;
+  return Number.isFinite(created) && created >= listedAt - clockMarginMs;
 }
 
 /** The state a runner is in; `bootDeadlinePassed` tells whether its VM is older than the boot timeout. */

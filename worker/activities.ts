@@ -20,11 +20,12 @@ export function connectWorkerGitHub(
   config: WorkerConfig,
   secrets: WorkerSecrets = workerSecrets(config),
 ): GitHubConnection {
-  const { auth, baseUrl } = config.github;
+  const { auth, baseUrl, endpointPointsPerMinute: points } = config.github;
   const read = () => secrets.github.read().value;
   return connectGitHub({
     auth: auth.kind === 'token' ? { kind: 'token', token: read } : { ...auth, privateKey: read },
     baseUrl,
+    endpointBudget: points === undefined ? undefined : { points, windowSeconds: 60 },
   });
 }
 

@@ -14,7 +14,8 @@ const STDERR_TAIL_BYTES = 4096;
 export interface DevServerSettings {
   port: number;
   uiPort: number;
-  dbFile: string;
+  /** The SQLite file; absent, the database lives in memory and nothing outlives a stop (benchmarks). */
+  dbFile?: string;
 }
 
 /** The dev server this process started, from spawn on: stoppable even before it answers. */
@@ -71,8 +72,8 @@ export async function checkCanStart(settings: DevServerSettings): Promise<string
  * price is that a SIGKILL of this process leaves the server running (the next `npm start` reuses it).
  */
 export function launchDevServer(cliPath: string, settings: DevServerSettings): DevServerProcess {
-  mkdirSync(path.dirname(settings.dbFile), { recursive: true });
-  const args = ['server', 'start-dev', '--db-filename', settings.dbFile, '--ip', HOST];
+  if (settings.dbFile) mkdirSync(path.dirname(settings.dbFile), { recursive: true });
+  const args = ['server', 'start-dev', ...(settings.dbFile ? ['--db-filename', settings.dbFile] : []), '--ip', HOST];
   args.push('--port', String(settings.port), '--ui-port', String(settings.uiPort), '--log-level', 'error');
   const child = spawn(cliPath, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -2,7 +2,14 @@ import { ownsRunnerName } from '../../contracts/runner-names';
 import type { CleanupRunnersResult, RunnerFailure, RunnerSpec } from '../../contracts/activities';
 import { errorMessage, mapConcurrent } from './concurrency';
 import { ownershipMetadata } from './create';
-import { joinFleet, planCleanup, runnerInfo, runnerState, type JoinedRunner } from '../../policy/cleanup';
+import {
+  joinFleet,
+  listClockMarginMs,
+  planCleanup,
+  runnerInfo,
+  runnerState,
+  type JoinedRunner,
+} from '../../policy/cleanup';
 import type { FleetLog } from './log';
 import type { FleetOptions } from './options';
 import type { Compute, RunnerRegistry } from './ports';
@@ -26,6 +33,7 @@ export async function listFleet(
   { compute, registry, runnerList, options }: Deps,
   spec: RunnerSpec,
   maxListAgeMs: number,
+  bootTimeoutSeconds: number,
 ): Promise<{ joined: JoinedRunner[]; listedAt: number; askedByName: Set<string> }> {
   const calledAt = Date.now();
   const owns = (name: string) => ownsRunnerName(spec.runnerNamePrefix, name);
@@ -43,6 +51,7 @@ export async function listFleet(
     vms.filter((vm) => owns(vm.name)),
     list.runners.filter((runner) => owns(runner.name)),
     shared ? list.listedAt : undefined,
+    listClockMarginMs(bootTimeoutSeconds),
   );
   const askedByName = new Set<string>();
   if (shared) {
@@ -72,7 +81,7 @@ export async function cleanupRunners(
   bootTimeoutSeconds: number,
   maxListAgeMs: number,
 ): Promise<CleanupRunnersResult> {
-  const { joined, listedAt, askedByName } = await listFleet(deps, spec, maxListAgeMs);
+  const { joined, listedAt, askedByName } = await listFleet(deps, spec, maxListAgeMs, bootTimeoutSeconds);
   const plan = planCleanup(joined, listedAt, bootTimeoutSeconds);
   const result: CleanupRunnersResult = {
     removed: [],

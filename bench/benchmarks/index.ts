@@ -4,6 +4,7 @@ import { economyBenchmark } from './economy';
 import { economyScaleBenchmark } from './economy-scale';
 import { latencyBenchmark } from './latency';
 import { scaleBenchmark } from './scale';
+import { scaleOutBenchmark } from './scale-out';
 
 /** The benchmarks `npm run bench` runs, in the order BENCHMARKS.md shows them (the soak's result after). */
 export const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
@@ -12,6 +13,7 @@ export const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
   scale: scaleBenchmark,
   economy: economyBenchmark,
   'economy-scale': economyScaleBenchmark,
+  'scale-out': scaleOutBenchmark,
 };
 
 export const BENCHMARK_ORDER = Object.keys(BENCHMARKS);

@@ -6,11 +6,19 @@ import { cdfPoints, round } from '../stats';
 import { LAST_LEG_HOPS } from '../last-leg';
 import { caseFigures, runStreamingCase, type StreamingCaseResult } from '../streaming-case';
 
-const TARGET = { p50: 60, p99: 250 };
+/** Issue 14's targets: the path's floor is 10–15 ms (stream read, signal, task dispatch, activation, two POSTs). */
+const TARGETS: Record<number, { p50: number; p99?: number }> = { 1: { p50: 20 }, 100: { p50: 25, p99: 100 } };
 /** One flavor changes every 200 ms: well apart from each other next to the target, so none queues. */
 const ONE_FLAVOR_RATE = 5;
 /** Many flavors: 20 changes a second over all of them. */
 const SPREAD_RATE = 20;
+/**
+ * Both rates register more runners than GitHub.com's 180 a minute per credential (900 points per endpoint,
+ * 5 a POST): with that budget the client holds creates back for up to a minute, and this would measure
+ * the budget (the burst benchmark's subject), not the path. So the simulator and the worker get a GitHub
+ * Enterprise Server's budget, set by its admin, ample for both rates.
+ */
+const GITHUB_POINTS_PER_MINUTE = 60_000;
 
 /**
  * Planner line → Nova create request, at 1 flavor and at 100, and the baseline: a poller run for real
@@ -19,23 +27,33 @@ const SPREAD_RATE = 20;
 export async function latencyBenchmark(): Promise<BenchOutcome> {
   const changes = parameters.changes();
   const cases: StreamingCaseResult[] = [];
-  for (const [flavors, perSecond] of [
-    [1, ONE_FLAVOR_RATE],
-    [100, SPREAD_RATE],
-  ]) {
-    log('latency', `${flavors} flavor(s): ${changes} changes at ${perSecond}/s…`);
-    const result = await runStreamingCase({ flavors, changes, perSecond });
-    log('latency', `${flavors} flavor(s): p50/p95/p99 ${percentiles(result.latencyMs)}, unmatched ${result.unmatched}`);
+  // The same two cases again with the dev server's database in memory: what its SQLite file writes cost.
+  for (const [flavors, perSecond, inMemoryTemporal] of [
+    [1, ONE_FLAVOR_RATE, false],
+    [100, SPREAD_RATE, false],
+    [1, ONE_FLAVOR_RATE, true],
+    [100, SPREAD_RATE, true],
+  ] as const) {
+    const name = `${flavors} flavor(s)${inMemoryTemporal ? ', Temporal in memory' : ''}`;
+    log('latency', `${name}: ${changes} changes at ${perSecond}/s…`);
+    const result = await runStreamingCase({
+      flavors,
+      changes,
+      perSecond,
+      githubPointsPerMinute: GITHUB_POINTS_PER_MINUTE,
+      inMemoryTemporal,
+    });
+    log('latency', `${name}: p50/p95/p99 ${percentiles(result.latencyMs)}, unmatched ${result.unmatched}`);
     log(
       'latency',
       `  legs p50/p95/p99: line → signal ${percentiles(result.lineToSignalMs)}; signal → task ` +
         `${percentiles(result.signalToTaskMs)}; task → create ${percentiles(result.taskToCreateMs)}; ` +
         `harness lag p99 ${result.harness.lagMs.p99} ms`,
     );
-    log('latency', `  last leg inside the worker, p50 / p99 (${result.lastLeg.count} creates):`);
+    log('latency', `  last leg inside the worker, min / p50 / p99 (${result.lastLeg.count} creates):`);
     for (const [hop, words] of LAST_LEG_HOPS) {
       const d = result.lastLeg.hops[hop];
-      log('latency', `    ${words}: ${d.p50} / ${d.p99} ms`);
+      log('latency', `    ${words}: ${d.min} / ${d.p50} / ${d.p99} ms`);
     }
     const { jit, nova } = result.lastLeg.newConnections;
     log('latency', `    new connections: JIT ${jit}, Nova ${nova} of ${result.lastLeg.count}`);
@@ -47,7 +65,13 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
 
   const intervalSeconds = parameters.baselineSeconds();
   log('latency', `baseline poller every ${intervalSeconds} s, 100 flavors, ${changes} changes at ${SPREAD_RATE}/s…`);
-  const baseline = await runBaselineCase({ flavors: 100, changes, perSecond: SPREAD_RATE, intervalSeconds });
+  const baseline = await runBaselineCase({
+    flavors: 100,
+    changes,
+    perSecond: SPREAD_RATE,
+    intervalSeconds,
+    githubPointsPerMinute: GITHUB_POINTS_PER_MINUTE,
+  });
   log(
     'latency',
     `baseline measured: p50/p95/p99 ${percentiles(baseline.latencyMs)}, mean ${baseline.latencyMs.mean} ms`,
@@ -59,15 +83,24 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
   log('latency', `baseline computed at ${original / 1000} s: p50/p95/p99 ${percentiles(computed)}`);
   const [one, many] = cases;
   const ratio = (c: StreamingCaseResult, p: 'p50' | 'p99') => round(computed[p] / c.latencyMs[p], 0);
-  const label = (c: StreamingCaseResult) => `${c.flavors} flavor${c.flavors > 1 ? 's' : ''}`;
+  const label = (c: StreamingCaseResult) =>
+    `${c.flavors} flavor${c.flavors > 1 ? 's' : ''}${c.inMemoryTemporal ? ', Temporal in memory' : ''}`;
+  const targetOf = (c: StreamingCaseResult) => TARGETS[c.flavors];
   const met = (c: StreamingCaseResult) =>
-    c.unmatched === 0 && c.latencyMs.p50 <= TARGET.p50 && c.latencyMs.p99 <= TARGET.p99;
+    c.unmatched === 0 && c.latencyMs.p50 <= targetOf(c).p50 && c.latencyMs.p99 <= (targetOf(c).p99 ?? Infinity);
+  const targetText = (c: StreamingCaseResult) =>
+    [`p50 ≤ ${targetOf(c).p50} ms`, ...(targetOf(c).p99 ? [`p99 ≤ ${targetOf(c).p99} ms`] : [])].join(', ');
 
   return {
     title: 'Change-to-create latency',
     parameters: {
       changes,
-      cases: cases.map(({ flavors, perSecond }) => ({ flavors, changesPerSecond: perSecond })),
+      cases: cases.map(({ flavors, perSecond, inMemoryTemporal }) => ({
+        flavors,
+        changesPerSecond: perSecond,
+        temporalDatabase: inMemoryTemporal ? 'memory' : 'SQLite file',
+      })),
+      githubPointsPerMinute: GITHUB_POINTS_PER_MINUTE,
       baselineIntervalSeconds: intervalSeconds,
       originalIntervalSeconds: original / 1000,
     },
@@ -84,7 +117,7 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
       ...cases.map((c) => ({
         figure: `p50 / p95 / p99, ${label(c)} (${c.changes} changes)`,
         value: percentiles(c.latencyMs),
-        target: `p50 ≤ ${TARGET.p50} ms, p99 ≤ ${TARGET.p99} ms`,
+        target: targetText(c),
         met: met(c),
       })),
       ...cases.map((c) => ({
@@ -93,8 +126,8 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
       })),
       ...cases.flatMap((c) =>
         LAST_LEG_HOPS.map(([hop, words]) => ({
-          figure: `last leg, ${label(c)}: ${words}, p50 / p99`,
-          value: `${c.lastLeg.hops[hop].p50} / ${c.lastLeg.hops[hop].p99} ms`,
+          figure: `last leg, ${label(c)}: ${words}, min / p50 / p99`,
+          value: `${c.lastLeg.hops[hop].min} / ${c.lastLeg.hops[hop].p50} / ${c.lastLeg.hops[hop].p99} ms`,
         })),
       ),
       ...cases.map((c) => ({
@@ -115,6 +148,7 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
       },
     ],
     notes: [
+      ...cases.filter((c) => !met(c)).map((c) => `${label(c)}: ${missCause(c)}`),
       `Baseline: a poller per flavor GETs the planner's one-shot endpoint every ${intervalSeconds} s (random phase) and creates with the worker's own create activity; its change time is when the planner took the value.`,
       `The original's ${original / 1000} s interval would need hours for ${changes} real changes, so its figures are computed: a change waits uniformly 0..T for the next poll (p50 = T/2, p95 = 0.95·T, p99 = 0.99·T), create time left out.`,
     ],
@@ -124,9 +158,26 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
       yLabel: '% of changes',
       series: cases.map((c, i) => ({
         label: label(c),
-        color: ['#1f77b4', '#ff7f0e'][i],
+        color: ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728'][i],
         points: cdfPoints(c.latenciesMs),
       })),
     },
   };
+}
+
+/**
+ * Where a missed case's time went, by p50: the legs before the worker, then the last leg's hops, largest
+ * first (the hops' p50s need not add up to the leg's p50, but show which dominate).
+ */
+function missCause(c: StreamingCaseResult): string {
+  const hops = LAST_LEG_HOPS.filter(([hop]) => hop !== 'jitFirstByte')
+    .map(([hop, words]) => ({ words, d: c.lastLeg.hops[hop] }))
+    .sort((a, b) => b.d.p50 - a.d.p50)
+    .slice(0, 3)
+    .map(({ words, d }) => `${words} ${d.p50} ms (min ${d.min} ms)`);
+  return (
+    `target missed (p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms): ` +
+    `line → signal ${c.lineToSignalMs.p50} ms and signal → task ${c.signalToTaskMs.p50} ms p50 before the worker, ` +
+    `task → create ${c.taskToCreateMs.p50} ms, whose largest hops are ${hops.join('; ')}.`
+  );
 }

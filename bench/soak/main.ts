@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     minutes: parsed.minutes,
     overrides: parsed.withoutRule ? { idleConfirmSeconds: 0, minRunnerAgeSeconds: 0 } : undefined,
     log: (line) => console.log(line),
+    evidenceDir: `${parsed.out}-evidence`,
   });
   const result = soakResult(figures, load);
   mkdirSync(path.dirname(parsed.out), { recursive: true });

@@ -5,14 +5,17 @@
  * (nothing may be left), and the search of every history and log line for secrets.
  */
 import { Client, Connection } from '@temporalio/client';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { startSimulatedCloud } from '../../simulators/cloud';
 import { runEvent, type SoakContext, type SoakWindow } from './events';
 import { startJobDriver } from './jobs';
 import { startObserver, type Violation } from './observer';
 import { createOperator } from './operator';
 import { buildSchedule, countByKind, type EventKind, type SoakEvent } from './schedule';
-import { searchSecrets, type SecretSearch } from './secrets-check';
+import { writeHistoryFile } from '../history-file';
+import { searchSecrets, soakHistories, type SecretSearch } from './secrets-check';
 import {
   BOOT_DELAY_MS,
   CONVERGENCE_BUDGET_MS,
@@ -34,6 +37,11 @@ export interface SoakOptions {
   /** Settings over the soak's own (e.g. the idle-confirmation rule off, to show the soak catches its kills). */
   overrides?: Partial<typeof SOAK_SETTINGS>;
   log?: (line: string) => void;
+  /**
+   * Where a failed soak leaves what explains it: every flavor's histories (in the committed histories'
+   * format, so that one can become a replay test) and the workers' log lines.
+   */
+  evidenceDir?: string;
 }
 
 export interface SoakFigures {
@@ -179,7 +187,8 @@ export async function runSoak(options: SoakOptions): Promise<{ figures: SoakFigu
     observer.stop();
     const endedAt = Date.now();
     await workers.stop();
-    const secrets = await searchSecrets(client, flavors, logLines, cloud.secrets());
+    const histories = await soakHistories(client, flavors);
+    const secrets = searchSecrets(histories, flavors, logLines, cloud.secrets());
     for (const hit of secrets.hits)
       observer.violations.push(violation(startedAt, 'no secret in any history or log line', hit));
     for (const blind of secrets.blind) {
@@ -190,6 +199,15 @@ export async function runSoak(options: SoakOptions): Promise<{ figures: SoakFigu
     if (faultsExecuted === 0)
       observer.violations.push(violation(startedAt, 'something injected', 'no fault was injected'));
 
+    if (observer.violations.length > 0 && options.evidenceDir) {
+      mkdirSync(options.evidenceDir, { recursive: true });
+      for (const { flavor, workflowId, runId, history } of histories) {
+        const holds = `soak seed ${options.seed}: ${flavor}, run ${runId}`;
+        writeHistoryFile(path.join(options.evidenceDir, `${flavor}-${runId}.json`), { holds, workflowId, history });
+      }
+      writeFileSync(path.join(options.evidenceDir, 'workers.log'), `${logLines.join('\n')}\n`);
+      log(`evidence: ${options.evidenceDir}`);
+    }
     const figures: SoakFigures = {
       seed: options.seed,
       minutes: options.minutes,

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { flavorWorkflowId } from '../../contracts/flavor-workflow';
 import { historyText } from '../history-text';
 import { secretsIn, type LabelledSecret } from './invariants';
@@ -20,12 +21,36 @@ export interface SecretSearch {
   blind: string[];
 }
 
-export async function searchSecrets(
-  client: Client,
+/** Every run of every soak flavor's workflow, with its history. */
+export async function soakHistories(client: Client, flavors: string[]): Promise<FlavorRunHistory[]> {
+  const runs: FlavorRunHistory[] = [];
+  for (const flavor of flavors) {
+    const workflowId = flavorWorkflowId(flavor);
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      runs.push({
+        flavor,
+        workflowId,
+        runId: run.runId,
+        history: await client.workflow.getHandle(workflowId, run.runId).fetchHistory(),
+      });
+    }
+  }
+  return runs;
+}
+
+export interface FlavorRunHistory {
+  flavor: string;
+  workflowId: string;
+  runId: string;
+  history: temporal.api.history.v1.IHistory;
+}
+
+export function searchSecrets(
+  histories: FlavorRunHistory[],
   flavors: string[],
   logLines: string[],
   secrets: LabelledSecret[],
-): Promise<SecretSearch> {
+): SecretSearch {
   const result: SecretSearch = {
     histories: 0,
     logLines: logLines.length,
@@ -33,15 +58,11 @@ export async function searchSecrets(
     hits: [],
     blind: [],
   };
-  for (const flavor of flavors) {
-    const workflowId = flavorWorkflowId(flavor);
-    for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-      const text = historyText(await client.workflow.getHandle(workflowId, run.runId).fetchHistory());
-      result.histories += 1;
-      for (const label of secretsIn(text, secrets))
-        result.hits.push(`${label} in the history of ${workflowId}/${run.runId}`);
-      if (!text.includes(SOAK_SETTINGS.network)) result.blind.push(`${workflowId}/${run.runId} lacks its settings`);
-    }
+  for (const { workflowId, runId, history } of histories) {
+    const text = historyText(history);
+    result.histories += 1;
+    for (const label of secretsIn(text, secrets)) result.hits.push(`${label} in the history of ${workflowId}/${runId}`);
+    if (!text.includes(SOAK_SETTINGS.network)) result.blind.push(`${workflowId}/${runId} lacks its settings`);
   }
   logLines.forEach((line, i) => {
     for (const label of secretsIn(line, secrets)) result.hits.push(`${label} in worker log line ${i + 1}`);

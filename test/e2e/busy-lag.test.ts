@@ -1,12 +1,9 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { stateQuery } from '../../contracts/definitions';
 import { startFlavor } from '../../contracts/start-flavor';
 import type { FlavorSettingsInput } from '../../contracts/settings';
-import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { buildActivities } from '../../worker/activities';
 import { WITHOUT_IDLE_CONFIRMATION } from '../support/idle-rule';
-import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { useSimulatedWorker } from '../support/simulated-worker';
+import { uniqueName } from '../support/temporal';
 import { eventually, sleep } from '../support/wait';
 
 /**
@@ -16,34 +13,19 @@ import { eventually, sleep } from '../support/wait';
  * idleConfirmSeconds 10 (120) and minRunnerAgeSeconds 15 (180), a tick every second. With the rule no job
  * is killed; the same scenario without it kills them, which shows the test can fail.
  */
-let env: TestWorkflowEnvironment;
-let cloud: SimulatedCloud;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uniqueName('busy-lag');
+const sim = useSimulatedWorker('busy-lag', { openstack: { bootDelayMs: 200 } });
+const { taskQueue } = sim;
 const LAG_MS = 5_000;
 const RULE = { idleConfirmSeconds: 10, minRunnerAgeSeconds: 15 };
 
-beforeAll(async () => {
-  env = await connectTestEnv();
-  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 200 } });
-  cloud.github.faults.busyLagMs = LAG_MS;
-  const config = cloud.workerConfig({ address: env.address, namespace: 'default', taskQueue });
-  worker = await createTestWorker(env, { taskQueue, activities: buildActivities(config, env.client) });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await cloud?.close();
-  await env?.teardown();
+beforeAll(() => {
+  sim.cloud.github.faults.busyLagMs = LAG_MS;
 });
 
 /** Two jobs wait, two runners boot and take them, and the pressure drops to 0 while the flag lags. */
 async function jobsUnderALaggingFlag(rule: Pick<FlavorSettingsInput, 'idleConfirmSeconds' | 'minRunnerAgeSeconds'>) {
   const flavor = uniqueName('lag');
-  const { handle } = await startFlavor(env.client, {
+  const { handle } = await startFlavor(sim.env.client, {
     taskQueue,
     settings: {
       flavor,
@@ -55,20 +37,20 @@ async function jobsUnderALaggingFlag(rule: Pick<FlavorSettingsInput, 'idleConfir
       labels: [flavor],
     },
   });
-  const mine = () => cloud.github.runners().filter((runner) => runner.name.startsWith(`${flavor}-`));
-  const killed = () => cloud.github.killedJobs().filter((job) => job.runnerName.startsWith(`${flavor}-`));
+  const mine = () => sim.cloud.github.runners().filter((runner) => runner.name.startsWith(`${flavor}-`));
+  const killed = () => sim.cloud.github.killedJobs().filter((job) => job.runnerName.startsWith(`${flavor}-`));
   const jobs = [
-    cloud.queueJob({ labels: ['self-hosted', flavor] }),
-    cloud.queueJob({ labels: ['self-hosted', flavor] }),
+    sim.cloud.queueJob({ labels: ['self-hosted', flavor] }),
+    sim.cloud.queueJob({ labels: ['self-hosted', flavor] }),
   ];
-  cloud.planner.setPressure(flavor, 2);
+  sim.cloud.planner.setPressure(flavor, 2);
   await eventually(
     async () => mine().filter((runner) => runner.busy).length,
     (busy) => busy === 2,
     { what: 'both runners running a job', timeoutMs: 30_000 },
   );
   const jobsStartedAt = Date.now();
-  cloud.planner.setPressure(flavor, 0);
+  sim.cloud.planner.setPressure(flavor, 0);
 
   // Ticks while the flag lags, and after it: the idle sightings the workflow made meanwhile are kept.
   const sawIdle = new Set<string>();
@@ -78,12 +60,12 @@ async function jobsUnderALaggingFlag(rule: Pick<FlavorSettingsInput, 'idleConfir
   }
   const killedWhileLagging = killed();
   for (const job of jobs) {
-    if (cloud.jobs().find((candidate) => candidate.id === job.id)?.status === 'in_progress') {
-      cloud.finishJobById(job.id);
+    if (sim.cloud.jobs().find((candidate) => candidate.id === job.id)?.status === 'in_progress') {
+      sim.cloud.finishJobById(job.id);
     }
   }
   await eventually(
-    async () => cloud.openstack.servers().filter((vm) => vm.metadata['runner-flavor'] === flavor).length,
+    async () => sim.cloud.openstack.servers().filter((vm) => vm.metadata['runner-flavor'] === flavor).length,
     (vms) => vms === 0,
     { what: 'no VM left once the jobs ended', timeoutMs: 30_000 },
   );

@@ -1,14 +1,11 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { jitConfigFromUserData } from '../../simulators/vm-boot';
-import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { buildActivities } from '../../worker/activities';
 import { startFlavor } from '../../contracts/start-flavor';
 import { stateQuery } from '../../contracts/definitions';
 import type { FlavorState } from '../../contracts/state';
 import { historyText } from '../../bench/history-text';
-import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { useSimulatedWorker } from '../support/simulated-worker';
+import { uniqueName } from '../support/temporal';
 import { WITHOUT_IDLE_CONFIRMATION } from '../support/idle-rule';
 import { eventually } from '../support/wait';
 
@@ -17,35 +14,18 @@ import { eventually } from '../support/wait';
  * simulators over loopback HTTP. Pressure 0 → 5 → 2 → 0 must lead to exactly those VM counts, and the
  * runners that are busy must come through untouched.
  */
-let env: TestWorkflowEnvironment;
-let cloud: SimulatedCloud;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uniqueName('e2e');
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 200 } });
-  const config = cloud.workerConfig({ address: env.address, namespace: 'default', taskQueue });
-  worker = await createTestWorker(env, { taskQueue, activities: buildActivities(config, env.client) });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await cloud?.close();
-  await env?.teardown();
-});
+const sim = useSimulatedWorker('e2e', { openstack: { bootDelayMs: 200 } });
+const { taskQueue } = sim;
 
 const until = (handle: WorkflowHandle, accept: (s: FlavorState) => boolean, what: string) =>
   eventually(() => handle.query(stateQuery), accept, { what, timeoutMs: 30_000 });
 
 test('pressure 0 → 5 → 2 → 0 gives exactly those VM counts, busy runners untouched, no secret in history', async () => {
   const flavor = uniqueName('e2e');
-  const vms = () => cloud.openstack.servers().filter((s) => s.metadata['runner-flavor'] === flavor);
-  const online = () => cloud.github.runners().filter((r) => r.name.startsWith(`${flavor}-`) && r.status === 'online');
-  const { handle } = await startFlavor(env.client, {
+  const vms = () => sim.cloud.openstack.servers().filter((s) => s.metadata['runner-flavor'] === flavor);
+  const online = () =>
+    sim.cloud.github.runners().filter((r) => r.name.startsWith(`${flavor}-`) && r.status === 'online');
+  const { handle } = await startFlavor(sim.env.client, {
     taskQueue,
     settings: {
       ...WITHOUT_IDLE_CONFIRMATION,
@@ -58,11 +38,11 @@ test('pressure 0 → 5 → 2 → 0 gives exactly those VM counts, busy runners u
     },
   });
 
-  cloud.planner.setPressure(flavor, 0);
+  sim.cloud.planner.setPressure(flavor, 0);
   await until(handle, (s) => s.desired === 0 && s.stream?.connected === true, 'pressure 0');
   expect(vms()).toHaveLength(0);
 
-  cloud.planner.setPressure(flavor, 5);
+  sim.cloud.planner.setPressure(flavor, 5);
   await until(handle, (s) => s.currentRunners === 5, '5 runners');
   expect(vms()).toHaveLength(5);
   const jitConfigs = vms().map((s) => s.userData && jitConfigFromUserData(s.userData));
@@ -76,9 +56,9 @@ test('pressure 0 → 5 → 2 → 0 gives exactly those VM counts, busy runners u
   const busy = online()
     .slice(0, 2)
     .map((r) => r.name);
-  for (const name of busy) cloud.assignJob(name);
+  for (const name of busy) sim.cloud.assignJob(name);
 
-  cloud.planner.setPressure(flavor, 2);
+  sim.cloud.planner.setPressure(flavor, 2);
   await eventually(
     async () => vms().length,
     (n) => n === 2,
@@ -90,25 +70,25 @@ test('pressure 0 → 5 → 2 → 0 gives exactly those VM counts, busy runners u
       .sort(),
   ).toEqual([...busy].sort());
 
-  cloud.planner.setPressure(flavor, 0);
+  sim.cloud.planner.setPressure(flavor, 0);
   const ticks = (await handle.query(stateQuery)).totals.cleanupTicks;
   await until(handle, (s) => s.desired === 0 && s.totals.cleanupTicks >= ticks + 2, 'two ticks at pressure 0');
   expect(vms()).toHaveLength(2);
-  expect(cloud.github.runners().filter((r) => busy.includes(r.name) && r.busy)).toHaveLength(2);
+  expect(sim.cloud.github.runners().filter((r) => busy.includes(r.name) && r.busy)).toHaveLength(2);
 
-  for (const name of busy) cloud.finishJob(name);
+  for (const name of busy) sim.cloud.finishJob(name);
   await eventually(
     async () => vms().length,
     (n) => n === 0,
     { what: 'no VM left', timeoutMs: 30_000 },
   );
   await until(handle, (s) => s.currentRunners === 0, 'count 0');
-  expect(cloud.github.runners().filter((r) => r.name.startsWith(`${flavor}-`))).toHaveLength(0);
+  expect(sim.cloud.github.runners().filter((r) => r.name.startsWith(`${flavor}-`))).toHaveLength(0);
 
   const secrets = [
     'planner-sim-token',
-    cloud.github.token,
-    cloud.openstack.credentials.password.reveal(),
+    sim.cloud.github.token,
+    sim.cloud.openstack.credentials.password.reveal(),
     ...jitConfigs,
   ];
   const text = historyText(await handle.fetchHistory());

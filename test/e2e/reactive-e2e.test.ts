@@ -1,14 +1,11 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { sendDelivery } from '../../simulators/github';
-import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { buildActivities } from '../../worker/activities';
 import { startJobIntake, type JobIntake } from '../../worker/intake';
 import { applySettingsUpdate, stateQuery } from '../../contracts/definitions';
 import { flavorWorkflowId } from '../../contracts/flavor-workflow';
 import type { FlavorSettingsInput } from '../../contracts/settings';
 import type { FlavorState } from '../../contracts/state';
-import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { useSimulatedWorker } from '../support/simulated-worker';
+import { uniqueName } from '../support/temporal';
 import { WITHOUT_IDLE_CONFIRMATION } from '../support/idle-rule';
 import { eventually } from '../support/wait';
 import { executeUpdateRetrying } from '../../client/update-retry';
@@ -18,12 +15,21 @@ import { executeUpdateRetrying } from '../../client/update-retry';
  * signals-with-start the flavor's workflow; its consumers check each job on GitHub, make one runner
  * per job through the real activities (Nova + JIT), and GitHub's own pickup rule hands the job to it.
  */
-let env: TestWorkflowEnvironment;
-let cloud: SimulatedCloud;
 let intake: JobIntake;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uniqueName('reactive-e2e');
+const sim = useSimulatedWorker(
+  'reactive-e2e',
+  { openstack: { bootDelayMs: 1000 } },
+  {
+    beforeStop: async () => {
+      await intake?.close();
+      await sim.env.client.workflow
+        .getHandle(flavorWorkflowId(flavor))
+        .terminate('test over')
+        .catch(() => undefined);
+    },
+  },
+);
+const { taskQueue } = sim;
 const secret = 'webhook-secret-for-tests';
 const flavor = uniqueName('re');
 const label = `${flavor}-label`;
@@ -40,48 +46,31 @@ const settings: FlavorSettingsInput = {
   network: 'runners-net',
 };
 
-/** One flavor per example of the original's rule, each with its own label (the intake routes by labels). */
 /** What the intake observed for job_wait_seconds: flavor and seconds, per job. */
 const jobWaits: [string, number][] = [];
 
+/** One flavor per example of the original's rule, each with its own label (the intake routes by labels). */
 const examples = Array.from({ length: 5 }, (_, i): FlavorSettingsInput => {
   const name = `${flavor}-x${i + 1}`;
   return { ...settings, flavor: name, labels: [`${name}-label`], maxRunners: 10, cleanupIntervalSeconds: 3600 };
 });
 
 beforeAll(async () => {
-  env = await connectTestEnv();
-  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 1000 } });
-  const config = cloud.workerConfig({ address: env.address, namespace: 'default', taskQueue });
-  worker = await createTestWorker(env, { taskQueue, activities: buildActivities(config, env.client) });
-  running = worker.run();
   const log = { debug() {}, info() {}, warn() {} };
   intake = await startJobIntake({
     port: 0,
     host: '127.0.0.1',
     secret,
     flavors: [settings, ...examples],
-    client: env.client,
+    client: sim.env.client,
     taskQueue,
     log,
     observeJobWait: (name, seconds) => jobWaits.push([name, seconds]),
   });
-  cloud.github.webhook = { url: intake.url, secret };
+  sim.cloud.github.webhook = { url: intake.url, secret };
 });
 
-afterAll(async () => {
-  await intake?.close();
-  await env?.client.workflow
-    .getHandle(flavorWorkflowId(flavor))
-    .terminate('test over')
-    .catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  await cloud?.close();
-  await env?.teardown();
-});
-
-const handle = (name = flavor) => env.client.workflow.getHandle(flavorWorkflowId(name));
+const handle = (name = flavor) => sim.env.client.workflow.getHandle(flavorWorkflowId(name));
 /** Waits for the flavor's state to pass `accept`; the workflow may not exist until its first webhook. */
 const until = async (accept: (s: FlavorState) => boolean, what: string, name = flavor) =>
   (await eventually(
@@ -92,13 +81,13 @@ const until = async (accept: (s: FlavorState) => boolean, what: string, name = f
     (state) => state !== undefined && accept(state),
     { what, timeoutMs: 30_000 },
   ))!;
-const vms = (name = flavor) => cloud.openstack.servers().filter((s) => s.metadata['runner-flavor'] === name);
-const jobNamed = (id: number) => cloud.jobs().find((job) => job.id === id)!;
+const vms = (name = flavor) => sim.cloud.openstack.servers().filter((s) => s.metadata['runner-flavor'] === name);
+const jobNamed = (id: number) => sim.cloud.jobs().find((job) => job.id === id)!;
 
 test('a webhook job gets one runner, which picks it up; a redelivery makes no second one', async () => {
-  const { id } = cloud.queueJob({ labels: ['self-hosted', label] });
+  const { id } = sim.cloud.queueJob({ labels: ['self-hosted', label] });
   // A redelivery of the same queued event, as from GitHub's "Redeliver" button.
-  const redelivery = cloud.github.workflowJobDelivery(id, secret);
+  const redelivery = sim.cloud.github.workflowJobDelivery(id, secret);
   expect((await sendDelivery(intake.url, redelivery)).status).toBe(202);
 
   const state = await until((s) => s.queue?.acknowledged === 1, 'the job acknowledged');
@@ -115,7 +104,7 @@ test('a webhook job gets one runner, which picks it up; a redelivery makes no se
   expect(jobWaits[0][1]).toBeGreaterThanOrEqual(1);
 
   // The job ends: the runner deregisters, its VM powers off, and a tick removes it; consumers refill.
-  cloud.finishJobById(id);
+  sim.cloud.finishJobById(id);
   await eventually(
     async () => vms().length,
     (n) => n === 0,
@@ -126,10 +115,10 @@ test('a webhook job gets one runner, which picks it up; a redelivery makes no se
 
 test('a job another runner already took is acknowledged without a runner', async () => {
   const before = (await handle().query(stateQuery)).queue!.acknowledged;
-  const { webhooks } = cloud.github.stats;
+  const { webhooks } = sim.cloud.github.stats;
   const delivered = webhooks.delivered;
-  cloud.github.addRunner({ name: 'someone-elses', labels: [label] });
-  const { id } = cloud.queueJob({ labels: [label] });
+  sim.cloud.github.addRunner({ name: 'someone-elses', labels: [label] });
+  const { id } = sim.cloud.queueJob({ labels: [label] });
   expect(jobNamed(id)).toMatchObject({ status: 'in_progress', runnerName: 'someone-elses' });
   await until((s) => s.queue!.acknowledged === before + 1, 'the job acknowledged');
   expect(vms()).toHaveLength(0);
@@ -140,15 +129,15 @@ test('a job another runner already took is acknowledged without a runner', async
     { what: 'queued and in_progress' },
   );
   expect(jobWaits).toHaveLength(1);
-  cloud.finishJobById(id);
+  sim.cloud.finishJobById(id);
 });
 
 test('a job with labels no reactive flavor has is not enqueued', async () => {
-  const delivered = cloud.github.stats.webhooks.delivered;
+  const delivered = sim.cloud.github.stats.webhooks.delivered;
   const { dropped } = (await handle().query(stateQuery)).queue!;
-  const { id } = cloud.queueJob({ labels: ['self-hosted', 'gpu'] });
+  const { id } = sim.cloud.queueJob({ labels: ['self-hosted', 'gpu'] });
   await eventually(
-    async () => cloud.github.stats.webhooks.delivered,
+    async () => sim.cloud.github.stats.webhooks.delivered,
     (n) => n > delivered,
     { what: 'the delivery answered' },
   );
@@ -165,19 +154,19 @@ describe('the five examples, on the simulators', () => {
    */
   async function fiveAndFive(example: FlavorSettingsInput, oneIdle: boolean) {
     const name = example.flavor;
-    const jobs = [1, 2, 3, 4, 5].map(() => cloud.queueJob({ labels: example.labels! }).id);
+    const jobs = [1, 2, 3, 4, 5].map(() => sim.cloud.queueJob({ labels: example.labels! }).id);
     if (oneIdle) {
       await eventually(
         async () => vms(name).length,
         (n) => n === 5,
         { what: 'five VMs', timeoutMs: 30_000 },
       );
-      cloud.finishJobById(jobs[4], 'cancelled');
+      sim.cloud.finishJobById(jobs[4], 'cancelled');
     }
     await until((s) => s.queue?.acknowledged === 5 && s.queue.consumers === 5, 'five jobs served', name);
     const busy = oneIdle ? 4 : 5;
     await eventually(
-      async () => cloud.github.runners().filter((r) => r.name.startsWith(`${name}-`) && r.busy).length,
+      async () => sim.cloud.github.runners().filter((r) => r.name.startsWith(`${name}-`) && r.busy).length,
       (n) => n === busy,
       { what: `${busy} busy runners`, timeoutMs: 30_000 },
     );

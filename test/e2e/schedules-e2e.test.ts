@@ -1,14 +1,11 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { buildActivities } from '../../worker/activities';
 import { startFlavor } from '../../contracts/start-flavor';
 import { stateQuery } from '../../contracts/definitions';
 import type { ScheduleWindow } from '../../contracts/schedules';
 import type { FlavorState } from '../../contracts/state';
 import { windowOpeningIn } from '../support/schedule-window';
-import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { useSimulatedWorker } from '../support/simulated-worker';
+import { uniqueName } from '../support/temporal';
 import { eventually, sleep } from '../support/wait';
 
 /**
@@ -18,39 +15,12 @@ import { eventually, sleep } from '../support/wait';
  * lets the next cleanup ticks delete the idle runners (once idle confirmation has seen them idle); a
  * worker down across the opening loses nothing.
  */
-let env: TestWorkflowEnvironment;
-let cloud: SimulatedCloud;
-let worker: Worker | undefined;
-let running: Promise<void> | undefined;
-const taskQueue = uniqueName('schedules');
-
-async function startWorker(): Promise<void> {
-  const config = cloud.workerConfig({ address: env.address, namespace: 'default', taskQueue });
-  worker = await createTestWorker(env, { taskQueue, activities: buildActivities(config, env.client) });
-  running = worker.run();
-}
-
-async function stopWorker(): Promise<void> {
-  worker?.shutdown();
-  await running;
-  worker = undefined;
-}
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 200 } });
-  await startWorker();
-});
-
-afterAll(async () => {
-  await stopWorker();
-  await cloud?.close();
-  await env?.teardown();
-});
+const sim = useSimulatedWorker('schedules', { openstack: { bootDelayMs: 200 } });
+const { taskQueue } = sim;
 
 async function startScheduledFlavor(window: ScheduleWindow) {
   const flavor = uniqueName('sched');
-  const { handle } = await startFlavor(env.client, {
+  const { handle } = await startFlavor(sim.env.client, {
     taskQueue,
     settings: {
       flavor,
@@ -66,7 +36,7 @@ async function startScheduledFlavor(window: ScheduleWindow) {
       schedules: [window],
     },
   });
-  const vms = () => cloud.openstack.servers().filter((s) => s.metadata['runner-flavor'] === flavor);
+  const vms = () => sim.cloud.openstack.servers().filter((s) => s.metadata['runner-flavor'] === flavor);
   return { handle, vms };
 }
 
@@ -91,7 +61,8 @@ test('a window opening raises desired and makes VMs; its closing lets the ticks 
   expect(vms()).toHaveLength(2);
   // Both runners come online at GitHub (idle), so nothing but the window keeps them.
   await eventually(
-    async () => cloud.github.runners().filter((r) => vms().some((vm) => vm.name === r.name) && r.status === 'online'),
+    async () =>
+      sim.cloud.github.runners().filter((r) => vms().some((vm) => vm.name === r.name) && r.status === 'online'),
     (online) => online.length === 2,
     { what: 'both runners online' },
   );
@@ -115,11 +86,11 @@ test('a worker down across the opening loses nothing: the durable timer fires an
   const { handle, vms } = await startScheduledFlavor(window);
   await until(handle, (s) => s.totals.cleanupTicks >= 1 && s.schedule?.nextChangeAt === iso(opensAt), 'waiting');
 
-  await stopWorker();
+  await sim.stopWorkers();
   await sleep(Math.max(opensAt + 2000 - Date.now(), 0));
   expect(vms()).toHaveLength(0);
   const restartedAt = Date.now();
-  await startWorker();
+  await sim.startWorker();
 
   const open = await until(handle, (s) => s.currentRunners === 1, 'the window’s runner');
   expect(open.schedule?.inForce.map((w) => w.name)).toEqual(['warm']);

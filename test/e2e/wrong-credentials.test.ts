@@ -1,44 +1,23 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { Secret } from '../../activities/openstack/secret';
 import { stateQuery } from '../../contracts/definitions';
 import { startFlavor } from '../../contracts/start-flavor';
-import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { buildActivities } from '../../worker/activities';
 import type { WorkerConfig } from '../../worker/config/load';
-import { connectTestEnv, createTestWorker, uniqueName } from '../support/temporal';
+import { useSimulatedWorker } from '../support/simulated-worker';
+import { uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
 
 /**
  * A wrong credential cannot get better by retrying: each tick's activity fails once, non-retryable, with
  * its cause in the state, and the flavor waits for its next tick, as it does for the planner's 401.
  */
-let env: TestWorkflowEnvironment;
-let cloud: SimulatedCloud;
-const workers: { worker: Worker; running: Promise<void> }[] = [];
+const sim = useSimulatedWorker('wrong', { openstack: { bootDelayMs: 100 } }, { worker: false });
 
-beforeAll(async () => {
-  env = await connectTestEnv();
-  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 100 } });
-});
-
-afterAll(async () => {
-  for (const { worker } of workers) worker.shutdown();
-  await Promise.all(workers.map(({ running }) => running));
-  await cloud?.close();
-  await env?.teardown();
-});
-
-async function workerWith(change: (config: WorkerConfig) => WorkerConfig): Promise<string> {
-  const taskQueue = uniqueName('wrong');
-  const config = change(cloud.workerConfig({ address: env.address, namespace: 'default', taskQueue }));
-  const worker = await createTestWorker(env, { taskQueue, activities: buildActivities(config, env.client) });
-  workers.push({ worker, running: worker.run() });
-  return taskQueue;
+function workerWith(configure: (config: WorkerConfig) => WorkerConfig): Promise<string> {
+  return sim.startWorker({ taskQueue: uniqueName('wrong'), configure });
 }
 
 async function ticksFailingWith(taskQueue: string, type: string) {
-  const { handle } = await startFlavor(env.client, {
+  const { handle } = await startFlavor(sim.env.client, {
     taskQueue,
     settings: { flavor: uniqueName('wrong'), mode: 'static', minRunners: 1, cleanupIntervalSeconds: 1 },
   });
@@ -58,9 +37,9 @@ test('a wrong GitHub token: one runners list per tick, the tick failed as GitHub
     ...config,
     github: { ...config.github, auth: { kind: 'token', token: 'ghp_notTheTokenGitHubKnows' } },
   }));
-  const before = cloud.github.stats.calls['GET /orgs/{org}/actions/runners'] ?? 0;
+  const before = sim.cloud.github.stats.calls['GET /orgs/{org}/actions/runners'] ?? 0;
   const ticks = await ticksFailingWith(taskQueue, 'GitHubUnauthorized');
-  const lists = (cloud.github.stats.calls['GET /orgs/{org}/actions/runners'] ?? 0) - before;
+  const lists = (sim.cloud.github.stats.calls['GET /orgs/{org}/actions/runners'] ?? 0) - before;
   // Five attempts a tick before; now one (and the tick still in flight may add one more).
   expect(lists).toBeGreaterThanOrEqual(ticks - 1);
   expect(lists).toBeLessThanOrEqual(ticks + 1);
@@ -74,9 +53,9 @@ test('a wrong OpenStack password: one token request per tick, the tick failed as
     return { ...config, openstack: { ...config.openstack, credentials: { ...credentials, password } } };
   });
   const tokenRoute = 'identity POST /v3/auth/tokens';
-  const before = cloud.openstack.stats.calls[tokenRoute] ?? 0;
+  const before = sim.cloud.openstack.stats.calls[tokenRoute] ?? 0;
   const ticks = await ticksFailingWith(taskQueue, 'OpenStackUnauthorized');
-  const tokens = (cloud.openstack.stats.calls[tokenRoute] ?? 0) - before;
+  const tokens = (sim.cloud.openstack.stats.calls[tokenRoute] ?? 0) - before;
   expect(tokens).toBeGreaterThanOrEqual(ticks - 1);
   expect(tokens).toBeLessThanOrEqual(ticks + 1);
 });

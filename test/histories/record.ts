@@ -16,7 +16,7 @@ import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud
 import { buildActivities, devServerExecutable } from '../../worker';
 import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
 import { windowOpeningIn } from '../support/schedule-window';
-import { writeHistoryFile } from './history-file';
+import { writeHistoryFile } from '../../bench/history-file';
 
 const TASK_QUEUE = 'record-histories';
 const VM = { image: 'ubuntu-24.04', openstackFlavor: 'm1.small', network: 'runners-net', labels: ['record'] };

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import path from 'node:path';
 import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
 import { capturingLogger, forwardedCoreLogs } from '../support/sdk-logger';
-import { readHistoryFile } from './history-file';
+import { readHistoryFile } from '../../bench/history-file';
 
 /**
  * Safe deploys: today's workflow code must replay every committed history (recorded from real runs by

@@ -75,6 +75,11 @@ test('a GitHub App from the environment', () => {
 
 const github = { GITHUB_ORG: 'acme', GITHUB_TOKEN: 'ghp_env' };
 
+test("GitHub's endpoint budget: GitHub.com's by default, a GitHub Enterprise Server's from the environment", () => {
+  expect(load(github).github.endpointPointsPerMinute).toBeUndefined();
+  expect(load({ ...github, GITHUB_ENDPOINT_POINTS_PER_MINUTE: '5000' }).github.endpointPointsPerMinute).toBe(5000);
+});
+
 test.each([
   [
     'planner URL without a token',
@@ -101,6 +106,11 @@ test.each([
     'github.app.appId',
   ],
   ['no OpenStack credentials', { ...github, OS_AUTH_URL: undefined }, 'openstack: '],
+  [
+    'an endpoint budget below one POST',
+    { ...github, GITHUB_ENDPOINT_POINTS_PER_MINUTE: '4' },
+    'github.endpointPointsPerMinute',
+  ],
   ['a bad manager id', { ...github, RUNNER_AUTOSCALER_MANAGER_ID: 'Bad Name' }, 'managerId: must be lowercase'],
 ])('%s is refused, naming the field', (_name, env, message) => {
   expect(problemsOf(env)).toContain(message);

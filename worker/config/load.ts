@@ -30,6 +30,8 @@ export interface WorkerConfig {
       | { kind: 'token'; token: string; tokenFile?: string }
       | { kind: 'app'; appId: number; installationId: number; privateKey: string; privateKeyFile?: string };
     runnerGroup?: string;
+    /** The client's budget per endpoint (schema.ts); GitHub.com's when absent. */
+    endpointPointsPerMinute?: number;
   };
   openstack: { credentials: OpenStackCredentials; securityGroups?: string[]; keyName?: string };
   runner?: { dir: string; user: string };
@@ -139,6 +141,9 @@ function withEnvironment(raw: unknown, env: Env): unknown {
   set('github', 'org', env.GITHUB_ORG);
   set('github', 'repository', env.GITHUB_REPOSITORY);
   set('github', 'runnerGroup', env.GITHUB_RUNNER_GROUP);
+  if (env.GITHUB_ENDPOINT_POINTS_PER_MINUTE) {
+    set('github', 'endpointPointsPerMinute', Number(env.GITHUB_ENDPOINT_POINTS_PER_MINUTE));
+  }
   if (env.GITHUB_APP_ID || env.GITHUB_APP_INSTALLATION_ID || env.GITHUB_APP_PRIVATE_KEY_FILE) {
     set('github', 'app', {
       appId: Number(env.GITHUB_APP_ID),
@@ -198,7 +203,8 @@ function resolveGitHub(
           privateKeyFile: github.app.privateKeyFile,
         }
       : undefined;
-  return auth && { baseUrl: github.apiUrl, scope, auth, runnerGroup: github.runnerGroup };
+  const { endpointPointsPerMinute } = github;
+  return auth && { baseUrl: github.apiUrl, scope, auth, runnerGroup: github.runnerGroup, endpointPointsPerMinute };
 }
 
 function resolveOpenStack(file: WorkerConfigFile, env: Env, problems: string[]): WorkerConfig['openstack'] | undefined {

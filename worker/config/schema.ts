@@ -40,6 +40,12 @@ export const workerConfigSchema = z.strictObject({
         .regex(/^[^/\s]+\/[^/\s]+$/, 'must be owner/repo')
         .optional(),
       runnerGroup: nonEmpty.optional(),
+      /**
+       * The points per minute the client lets one endpoint spend: GitHub.com's secondary limit, 900, by
+       * default (180 JIT registrations a minute). GitHub Enterprise Server has no such limit unless its
+       * admin enables one: set it to that limit, so that creates are not held back for nothing.
+       */
+      endpointPointsPerMinute: z.number().int().min(5).optional(),
       tokenFile: nonEmpty.optional(),
       app: z
         .strictObject({
