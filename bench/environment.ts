@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { perMinuteBudget } from '../activities/github/endpoint-budget';
 import { startSimulatedCloud, type SimulatedCloud } from '../simulators/cloud';
 import type { GitHubSimulatorOptions } from '../simulators/github';
 import type { OpenStackSimulatorOptions } from '../simulators/openstack';
@@ -78,5 +79,5 @@ export async function startEnvironment(
 
 /** The GitHub simulator's options for a per-endpoint budget of `points` a minute; its default (GitHub.com's) when absent. */
 export function githubLimits(points: number | undefined): GitHubSimulatorOptions {
-  return points === undefined ? {} : { secondaryLimits: { endpointPoints: { points, windowSeconds: 60 } } };
+  return points === undefined ? {} : { secondaryLimits: { endpointPoints: perMinuteBudget(points) } };
 }

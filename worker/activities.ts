@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createRunnerFleet } from '../activities/fleet';
 import { connectGitHub, createGitHubRunnerClient, type GitHubConnection } from '../activities/github/client';
+import { perMinuteBudget } from '../activities/github/endpoint-budget';
 import { createJobChecker } from '../activities/github/jobs';
 import type { RunnerActivities } from '../contracts/activities';
 import { createOpenStackClient } from '../activities/openstack';
@@ -25,7 +26,7 @@ export function connectWorkerGitHub(
   return connectGitHub({
     auth: auth.kind === 'token' ? { kind: 'token', token: read } : { ...auth, privateKey: read },
     baseUrl,
-    endpointBudget: points === undefined ? undefined : { points, windowSeconds: 60 },
+    endpointBudget: points === undefined ? undefined : perMinuteBudget(points),
   });
 }
 

@@ -16,7 +16,12 @@ export interface EndpointBudget {
   windowSeconds: number;
 }
 
-export const githubEndpointBudget: EndpointBudget = { points: 900, windowSeconds: 60 };
+/** A budget of `points` a minute, as GitHub states its limit and as the worker is configured (github.endpointPointsPerMinute). */
+export function perMinuteBudget(points: number): EndpointBudget {
+  return { points, windowSeconds: 60 };
+}
+
+export const githubEndpointBudget: EndpointBudget = perMinuteBudget(900);
 
 /**
  * A request is counted from its start, and GitHub from its arrival, a little later: the window held is a
