@@ -108,7 +108,8 @@ function workerEnvironment(config: WorkerConfig): NodeJS.ProcessEnv {
   const inherited = Object.entries(process.env).filter(([name]) => !CONFIG_PREFIXES.some((p) => name.startsWith(p)));
   const { credentials } = config.openstack;
   if (credentials.authType !== 'password') throw new Error('the benchmark passes password credentials only');
-  if (config.github.auth.kind !== 'token' || !('org' in config.github.scope)) {
+  const { auth } = config.github;
+  if (Array.isArray(auth) || auth.kind !== 'token' || !('org' in config.github.scope)) {
     throw new Error('the benchmark passes a GitHub token and an organisation only');
   }
   const variables: Record<string, string | undefined> = {
@@ -120,7 +121,7 @@ function workerEnvironment(config: WorkerConfig): NodeJS.ProcessEnv {
     PLANNER_TOKEN: config.planner?.token,
     GITHUB_API_URL: config.github.baseUrl,
     GITHUB_ORG: config.github.scope.org,
-    GITHUB_TOKEN: config.github.auth.token,
+    GITHUB_TOKEN: auth.token,
     GITHUB_ENDPOINT_POINTS_PER_MINUTE: config.github.endpointPointsPerMinute?.toString(),
     OS_AUTH_URL: credentials.authUrl,
     OS_REGION_NAME: credentials.region,

@@ -1,30 +1,42 @@
 import type { Client } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createRunnerFleet } from '../activities/fleet';
-import { connectGitHub, createGitHubRunnerClient, type GitHubConnection } from '../activities/github/client';
+import {
+  connectGitHub,
+  createGitHubRunnerClient,
+  type GitHubAuth,
+  type GitHubConnection,
+} from '../activities/github/client';
 import { perMinuteBudget } from '../activities/github/endpoint-budget';
 import { createJobChecker } from '../activities/github/jobs';
 import type { RunnerActivities } from '../contracts/activities';
 import { createOpenStackClient } from '../activities/openstack';
 import { PlannerClient, type PlannerClientOptions } from '../activities/planner/client';
 import { pressureSignal } from '../contracts/definitions';
+import { namedCredentials } from './config/github-credentials';
 import type { WorkerConfig } from './config/load';
 import type { SecretSource } from './config/secret-source';
 import { workerSecrets, type WorkerSecrets } from './config/worker-secrets';
 import type { WorkerMetrics } from './metrics/worker-metrics';
 
 /**
- * The worker's one GitHub connection: the runner client and the job checker share it, and its rate limit.
- * Its token or App key is read at each request.
+ * The worker's one GitHub connection: the runner client and the job checker share it, and its rate limits.
+ * Each token or App key is read at each request, from its source in `secrets`; a pool's credentials
+ * each get the configured endpoint budget.
  */
 export function connectWorkerGitHub(
   config: WorkerConfig,
   secrets: WorkerSecrets = workerSecrets(config),
 ): GitHubConnection {
-  const { auth, baseUrl, endpointPointsPerMinute: points } = config.github;
-  const read = () => secrets.github.read().value;
+  const { baseUrl, endpointPointsPerMinute: points } = config.github;
+  const auth = namedCredentials(config.github.auth).map(({ auth: one }, index): GitHubAuth => {
+    const read = () => secrets.github[index].source.read().value;
+    return one.kind === 'token'
+      ? { kind: 'token', token: read }
+      : { kind: 'app', appId: one.appId, installationId: one.installationId, privateKey: read };
+  });
   return connectGitHub({
-    auth: auth.kind === 'token' ? { kind: 'token', token: read } : { ...auth, privateKey: read },
+    auth,
     baseUrl,
     endpointBudget: points === undefined ? undefined : perMinuteBudget(points),
   });

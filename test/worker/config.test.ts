@@ -227,3 +227,83 @@ flavors:
     expect(message).not.toContain('whsec-from-file');
   });
 });
+
+describe('a pool of GitHub credentials (github.credentials)', () => {
+  Object.assign(files, {
+    '/run/secrets/github-2': 'ghp_second\n',
+    '/run/secrets/github-again': 'ghp_secret\n',
+  });
+  const poolFile = (credentials: string) => {
+    const path = `/pool-${Object.keys(files).length}.yaml`;
+    files[path] = `github:\n  org: acme\n  credentials:\n${credentials}`;
+    return path;
+  };
+
+  test('tokens and Apps, in the order listed, each secret read from its file', () => {
+    const path = poolFile(
+      [
+        '    - tokenFile: /run/secrets/github',
+        '    - app: { appId: 12, installationId: 34, privateKeyFile: /run/secrets/app.pem }',
+        '    - tokenFile: /run/secrets/github-2',
+        '',
+      ].join('\n'),
+    );
+    expect(load({}, path).github.auth).toEqual([
+      { kind: 'token', token: 'ghp_secret', tokenFile: '/run/secrets/github' },
+      {
+        kind: 'app',
+        appId: 12,
+        installationId: 34,
+        privateKey: files['/run/secrets/app.pem'].trim(),
+        privateKeyFile: '/run/secrets/app.pem',
+      },
+      { kind: 'token', token: 'ghp_second', tokenFile: '/run/secrets/github-2' },
+    ]);
+  });
+
+  test.each([
+    [
+      'a pool and GITHUB_TOKEN',
+      { GITHUB_TOKEN: 'ghp_env' },
+      '    - tokenFile: /run/secrets/github\n',
+      'github: set either credentials or one token or app',
+    ],
+    ['an empty list', {}, '    []\n', 'github.credentials: must list one credential or more'],
+    [
+      'an entry with neither',
+      {},
+      '    - tokenFile: /run/secrets/github\n    - {}\n',
+      'github.credentials.1: set exactly one of tokenFile and app',
+    ],
+    [
+      'an entry with both',
+      {},
+      '    - tokenFile: /run/secrets/github\n      app: { appId: 1, installationId: 2, privateKeyFile: /run/secrets/app.pem }\n',
+      'github.credentials.0: set exactly one of tokenFile and app',
+    ],
+    ['an unknown field', {}, '    - token: ghp_inline\n', 'github.credentials.0: Unrecognized key: "token"'],
+    [
+      'an unreadable token file',
+      {},
+      '    - tokenFile: /run/secrets/none\n',
+      'github.credentials.0.tokenFile: cannot read /run/secrets/none (ENOENT)',
+    ],
+    [
+      'an empty key file',
+      {},
+      '    - app: { appId: 1, installationId: 2, privateKeyFile: /run/secrets/empty }\n',
+      'github.credentials.0.app.privateKeyFile: file /run/secrets/empty is empty',
+    ],
+    [
+      'one token twice',
+      {},
+      '    - tokenFile: /run/secrets/github\n    - tokenFile: /run/secrets/github-again\n',
+      'github.credentials.1: the same credential (token:',
+    ],
+  ])('%s is refused, naming it', (_name, env, credentials, message) => {
+    const text = problemsOf({ ...env }, poolFile(credentials));
+    expect(text).toContain(message);
+    expect(text).not.toContain('ghp_secret');
+    expect(text).not.toContain('ghp_env');
+  });
+});

@@ -96,6 +96,18 @@ test("an App key and the webhook intake's secret are among the secrets", () => {
   );
 });
 
+test('every credential of a GitHub pool is among the secrets', () => {
+  const privateKey = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+  const auth = [
+    { kind: 'token' as const, token: 'ghp_firstOfThePool' },
+    { kind: 'app' as const, appId: 1, installationId: 2, privateKey },
+    { kind: 'token' as const, token: 'ghp_thirdOfThePool' },
+  ];
+  expect(secretsOf(config({ github: { ...config().github, auth } }))).toEqual(
+    expect.arrayContaining(['ghp_firstOfThePool', privateKey, 'ghp_thirdOfThePool']),
+  );
+});
+
 test('errors, bigints and unserializable metadata still make one line each', () => {
   const { log, entries } = logger();
   const failure = ApplicationFailure.nonRetryable('no such flavor', 'PlannerFlavorNotFound');

@@ -163,6 +163,34 @@ test('a rotated App key mints the next installation token, without a restart', a
   expect(secretsStatus(appSecrets).github).toEqual({ source: 'file', readAt: expect.any(String) });
 });
 
+test("a pool's token files: each credential read from its own, both spent, /health naming each", async () => {
+  const tokens = ['ghp_firstOfThePool00000000000000000000', 'ghp_secondOfThePool0000000000000000000'];
+  const pooled = await startGitHubSimulator({ tokens: tokens.map((token) => ({ token })) });
+  try {
+    tokens.forEach((token, index) => write(`pool-token-${index}`, token));
+    const entries = tokens.map((_token, index) => `{ tokenFile: ${file(`pool-token-${index}`)} }`);
+    const poolConfig = loadConfig(
+      `github: { apiUrl: "${pooled.url}", org: ${pooled.org}, credentials: [${entries.join(', ')}] }`,
+    );
+    const poolSecrets = workerSecrets(poolConfig, now);
+    const connection = connectWorkerGitHub(poolConfig, poolSecrets);
+    const client = createGitHubRunnerClient({ connection, scope: poolConfig.github.scope });
+    for (let i = 0; i < 4; i += 1) await client.listRunners();
+    // The first call goes to the first credential; the second's budget is unknown yet, so full: it gets the next.
+    expect(pooled.stats.callsByCredential).toEqual({ 'pat 2': expect.any(Number), 'pat 3': expect.any(Number) });
+    const status = secretsStatus(poolSecrets);
+    expect(Object.keys(status)).toEqual(['planner', 'github.credentials.0', 'github.credentials.1', 'webhook']);
+    expect(status['github.credentials.1']).toEqual({ source: 'file', readAt: expect.any(String) });
+    expect(connection.credentials.map(({ label }) => label)).toEqual([
+      expect.stringMatching(/^token:[0-9a-f]{12}$/),
+      expect.stringMatching(/^token:[0-9a-f]{12}$/),
+    ]);
+    expect(secretsOf(poolConfig)).toEqual(expect.arrayContaining(tokens));
+  } finally {
+    await pooled.close();
+  }
+});
+
 test('a rotated webhook secret verifies the next delivery; the old one no longer does; a gone one is a 503', async () => {
   const post = (secret: string) => {
     const delivery = github.workflowJobDelivery(github.queueJob({ labels: ['self-hosted', reactiveLabel] }).id, secret);

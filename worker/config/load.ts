@@ -10,8 +10,9 @@ import {
   type TemporalConnection,
 } from '../../contracts/temporal-connection';
 import { StartupError } from '../app';
+import { resolveGitHubAuth, type WorkerGitHubAuth } from './github-credentials';
 import { workerConfigSchema, type WorkerConfigFile } from './schema';
-import { emptyFile, unreadableFile } from './secret-source';
+import { emptyFile, unreadableFile, type SecretReader } from './secret-source';
 
 type Env = Record<string, string | undefined>;
 
@@ -26,9 +27,8 @@ export interface WorkerConfig {
   github: {
     baseUrl: string;
     scope: { org: string } | { owner: string; repo: string };
-    auth:
-      | { kind: 'token'; token: string; tokenFile?: string }
-      | { kind: 'app'; appId: number; installationId: number; privateKey: string; privateKeyFile?: string };
+    /** One credential, or a pool of them for the one org or repository (github.credentials). */
+    auth: WorkerGitHubAuth | WorkerGitHubAuth[];
     runnerGroup?: string;
     /** The client's budget per endpoint (schema.ts); GitHub.com's when absent. */
     endpointPointsPerMinute?: number;
@@ -167,8 +167,6 @@ function resolvePlanner(
   return url && token ? { url, token, ...(tokenFile && { tokenFile }) } : undefined;
 }
 
-type SecretReader = (field: string, fromEnv: string | undefined, filePath: string | undefined) => string | undefined;
-
 function resolveGitHub(
   file: WorkerConfigFile,
   env: Env,
@@ -183,26 +181,10 @@ function resolveGitHub(
   if (Boolean(github.org) === Boolean(github.repository)) {
     problems.push('github: set exactly one of org and repository');
   }
-  const token = secret('github.tokenFile', env.GITHUB_TOKEN, github.tokenFile);
-  const privateKey = github.app && secret('github.app.privateKeyFile', undefined, github.app.privateKeyFile);
-  if (Boolean(token) === Boolean(github.app)) {
-    problems.push('github: set exactly one of a token (GITHUB_TOKEN or github.tokenFile) and an app');
-  }
+  const auth = resolveGitHubAuth(github, env.GITHUB_TOKEN, secret, problems);
   const scope = github.org
     ? { org: github.org }
     : { owner: github.repository?.split('/')[0] ?? '', repo: github.repository?.split('/')[1] ?? '' };
-  const tokenFile = env.GITHUB_TOKEN ? undefined : github.tokenFile;
-  const auth: WorkerConfig['github']['auth'] | undefined = token
-    ? { kind: 'token', token, ...(tokenFile && { tokenFile }) }
-    : github.app && privateKey
-      ? {
-          kind: 'app',
-          appId: github.app.appId,
-          installationId: github.app.installationId,
-          privateKey,
-          privateKeyFile: github.app.privateKeyFile,
-        }
-      : undefined;
   const { endpointPointsPerMinute } = github;
   return auth && { baseUrl: github.apiUrl, scope, auth, runnerGroup: github.runnerGroup, endpointPointsPerMinute };
 }

@@ -7,6 +7,11 @@ import { z } from 'zod';
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const port = z.number().int().min(0).max(65535);
+const githubApp = z.strictObject({
+  appId: z.number().int().positive(),
+  installationId: z.number().int().positive(),
+  privateKeyFile: nonEmpty,
+});
 
 export const workerConfigSchema = z.strictObject({
   managerId: z
@@ -47,12 +52,15 @@ export const workerConfigSchema = z.strictObject({
        */
       endpointPointsPerMinute: z.number().int().min(5).optional(),
       tokenFile: nonEmpty.optional(),
-      app: z
-        .strictObject({
-          appId: z.number().int().positive(),
-          installationId: z.number().int().positive(),
-          privateKeyFile: nonEmpty,
-        })
+      app: githubApp.optional(),
+      /**
+       * A pool instead of the one token or app: several credentials of the org or repository (PATs of
+       * different users, Apps installed on it), each a tokenFile or an app. Calls spread over them by
+       * the budget each has left (activities/github/pool.ts).
+       */
+      credentials: z
+        .array(z.strictObject({ tokenFile: nonEmpty.optional(), app: githubApp.optional() }))
+        .min(1, 'must list one credential or more')
         .optional(),
     })
     .optional(),

@@ -36,6 +36,16 @@ export const unreadableFile = (field: string, path: string, err: unknown) =>
   `${field}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
 export const emptyFile = (field: string, path: string) => `${field}: file ${path} is empty`;
 
+/**
+ * The loader's reading of one secret at start (load.ts): the environment's value if set, else the file's
+ * content; undefined, with the problem noted, when the file is unreadable or empty. `field` names it.
+ */
+export type SecretReader = (
+  field: string,
+  fromEnv: string | undefined,
+  filePath: string | undefined,
+) => string | undefined;
+
 /** A value from the environment: it cannot change under a running process. */
 export function environmentSecret(value: string, now: () => Date = () => new Date()): SecretSource {
   const reading = { value, readAt: now().toISOString() };

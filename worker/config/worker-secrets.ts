@@ -1,15 +1,17 @@
 import { createRedactor } from '../../activities/redact';
+import { namedCredentials } from './github-credentials';
 import type { WorkerConfig } from './load';
 import { environmentSecret, fileSecret, type SecretSource, type SecretStatus } from './secret-source';
 
 /**
- * The secrets the worker reads at use: the planner token (at each connect), the GitHub token (at each
+ * The secrets the worker reads at use: the planner token (at each connect), each GitHub token (at each
  * request) or App key (its app auth made again when the file changes), and the webhook secret (at each
  * delivery). One source each, shared by every user of that secret and by /health.
  */
 export interface WorkerSecrets {
   planner?: SecretSource;
-  github: SecretSource;
+  /** One per GitHub credential, in the configuration's order, named as namedCredentials names it. */
+  github: { name: string; source: SecretSource }[];
   webhook?: SecretSource;
 }
 
@@ -17,24 +19,32 @@ export interface WorkerSecrets {
 export function workerSecrets(config: WorkerConfig, now: () => Date = () => new Date()): WorkerSecrets {
   const source = (value: string, file: string | undefined, field: string) =>
     file ? fileSecret(file, { field, now }) : environmentSecret(value, now);
-  const { auth } = config.github;
   return {
     planner: config.planner && source(config.planner.token, config.planner.tokenFile, 'planner.tokenFile'),
-    github:
-      auth.kind === 'token'
-        ? source(auth.token, auth.tokenFile, 'github.tokenFile')
-        : source(auth.privateKey, auth.privateKeyFile, 'github.app.privateKeyFile'),
+    github: namedCredentials(config.github.auth).map(({ name, auth }) => ({
+      name,
+      source:
+        auth.kind === 'token'
+          ? source(auth.token, auth.tokenFile, `${name}.tokenFile`)
+          : source(auth.privateKey, auth.privateKeyFile, `${name}.app.privateKeyFile`),
+    })),
     webhook: config.intake && source(config.intake.secret, config.intake.secretFile, 'intake.secretFile'),
   };
 }
 
+/** Every source by its name: `planner`, each GitHub credential's (`github`, or `github.credentials.<n>`), `webhook`. */
+function namedSources({ planner, github, webhook }: WorkerSecrets): [string, SecretSource][] {
+  const named: [string, SecretSource | undefined][] = [
+    ['planner', planner],
+    ...github.map(({ name, source }): [string, SecretSource] => [name, source]),
+    ['webhook', webhook],
+  ];
+  return named.filter((entry): entry is [string, SecretSource] => entry[1] !== undefined);
+}
+
 /** `/health`'s `secrets`: each configured secret's source and when the reading in use was made. */
 export function secretsStatus(secrets: WorkerSecrets): Record<string, SecretStatus> {
-  return Object.fromEntries(
-    Object.entries(secrets)
-      .filter((entry): entry is [string, SecretSource] => entry[1] !== undefined)
-      .map(([name, source]) => [name, source.status()]),
-  );
+  return Object.fromEntries(namedSources(secrets).map(([name, source]) => [name, source.status()]));
 }
 
 /**
@@ -42,7 +52,7 @@ export function secretsStatus(secrets: WorkerSecrets): Record<string, SecretStat
  * a rotated one included. A source's values only grow, so it is made again when their count does.
  */
 export function secretRedactor(atStart: string[], secrets: WorkerSecrets): (text: string) => string {
-  const sources = Object.values(secrets).filter((source): source is SecretSource => source !== undefined);
+  const sources = namedSources(secrets).map(([, source]) => source);
   let known = -1;
   let redact = createRedactor(atStart);
   return (text) => {
