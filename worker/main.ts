@@ -36,7 +36,7 @@ function configuredApp(path: string): App {
     async start(fail) {
       if (config.metrics) {
         const workerState = () => running?.worker.getState() ?? 'STARTING';
-        const rateLimit = { api: new URL(github.baseUrl).host, read: () => github.rateLimit };
+        const rateLimit = { api: new URL(github.baseUrl).host, read: () => github.credentials };
         const secretsInUse = () => secretsStatus(secrets);
         endpoint = await startMetricsEndpoint({
           ...config.metrics,

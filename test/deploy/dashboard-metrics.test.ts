@@ -2,11 +2,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { credentialLabel } from '../../activities/github/credential-label';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { flavorWorkflowId } from '../../contracts/flavor-workflow';
 import { startFlavor } from '../../contracts/start-flavor';
 import { freePort } from '../../worker/ports';
-import { sample } from '../support/prometheus-text';
+import { sample, samples } from '../support/prometheus-text';
 import { connectTestEnv, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
 import { simulatedCloudSecrets, startWorkerProcess, type WorkerProcess } from '../worker/support/worker-process';
@@ -106,6 +107,17 @@ test('a real worker serves every metric and label the dashboard and the alert ru
   expect(missingFromScrape(queries, scraped)).toEqual([]);
   expect(queries.length).toBeGreaterThan(30);
 }, 180_000);
+
+test('the rate-limit gauges name the credential by a non-secret label, never by its token', () => {
+  expect(scraped).not.toBe('');
+  const credentials = samples(scraped)
+    .filter(({ name }) => name.startsWith('github_api_rate_limit_'))
+    .map(({ labels }) => labels.find((label) => label.startsWith('credential=')));
+  const label = credentialLabel({ kind: 'token', token: cloud.github.token });
+  expect(label).toMatch(/^token:[0-9a-f]{12}$/);
+  expect(credentials).toEqual([`credential="${label}"`, `credential="${label}"`]);
+  expect(scraped).not.toContain(cloud.github.token);
+});
 
 const removed = (flavor: string) => `{flavor="${flavor}",reason="vm_without_registration"}`;
 

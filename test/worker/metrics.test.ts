@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { connectGitHub, type GitHubConnection } from '../../activities/github/client';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
+import { startGitHubSimulator } from '../../simulators/github';
 import type { MetricsServer } from '../../worker/metrics/server';
 import { sdkMetricsExporter } from '../../worker/metrics/sdk-exporter';
 import { createWorkerMetrics } from '../../worker/metrics/worker-metrics';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   env = await connectTestEnv({ metrics: sdk.telemetry });
   cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 100 } });
   probe = connectGitHub({ auth: { kind: 'token', token: cloud.github.token }, baseUrl: cloud.github.url });
-  const github = { api: 'simulator', read: () => probe.rateLimit };
+  const github = { api: 'simulator', read: () => probe.credentials };
   instrumented = await startInstrumentedWorker(env, cloud, { taskQueue, github, sdkScrape: sdk.scrape });
   ({ worker, running, server } = instrumented);
 });
@@ -178,7 +179,10 @@ test('a scale-up, a busy runner, a scale-down and a finished job show per flavor
     await probe.octokit.request('GET /orgs/{org}/actions/runners', { org: cloud.github.org });
     const { remaining } = probe.rateLimit;
     expect(remaining).toBeLessThan(5000 - 10);
-    expect(sample(await scrape(), 'github_api_rate_limit_remaining{api="simulator"}')).toBe(remaining);
+    const { label } = probe.credentials[0];
+    expect(sample(await scrape(), `github_api_rate_limit_remaining{api="simulator",credential="${label}"}`)).toBe(
+      remaining,
+    );
 
     const health = await fetch(`${server.url}/health`);
     expect({ status: health.status, body: await health.json() }).toEqual({ status: 200, body: { status: 'RUNNING' } });
@@ -193,6 +197,29 @@ test('a scale-up, a busy runner, a scale-down and a finished job show per flavor
 });
 
 test('the gauge of the GitHub rate limit reports nothing until GitHub has answered', async () => {
-  const metrics = createWorkerMetrics({ github: { api: 'unused', read: () => ({}) } });
+  const metrics = createWorkerMetrics({
+    github: { api: 'unused', read: () => [{ label: 'token:000000000000', rateLimit: {} }] },
+  });
   expect(await metrics.registry.metrics()).not.toMatch(/^github_api_rate_limit_remaining\{/m);
+});
+
+test("each credential of a pool has series of its own, labelled by the App id or the token's hash prefix", async () => {
+  const tokens = ['ghp_firstOfThePool00000000000000000000', 'ghp_secondOfThePool0000000000000000000'];
+  const github = await startGitHubSimulator({ tokens: [{ token: tokens[0], hourlyLimit: 100 }, { token: tokens[1] }] });
+  try {
+    const pool = connectGitHub({ auth: tokens.map((token) => ({ kind: 'token', token })), baseUrl: github.url });
+    // The first call goes to the first credential; the second's budget is unknown yet, so full: it gets the next.
+    for (let i = 0; i < 2; i += 1) await pool.octokit.request('GET /orgs/{org}/actions/runners', { org: github.org });
+    const metrics = createWorkerMetrics({ github: { api: 'simulator', read: () => pool.credentials } });
+    const text = await metrics.registry.metrics();
+    const [first, second] = pool.credentials.map(({ label }) => label);
+    expect([first, second]).toEqual([expect.stringMatching(/^token:[0-9a-f]{12}$/), expect.not.stringMatching(first)]);
+    const series = (name: string, label: string) => sample(text, `${name}{api="simulator",credential="${label}"}`);
+    expect(series('github_api_rate_limit_limit', first)).toBe(100);
+    expect(series('github_api_rate_limit_remaining', first)).toBe(99);
+    expect(series('github_api_rate_limit_limit', second)).toBe(5000);
+    for (const token of tokens) expect(text).not.toContain(token);
+  } finally {
+    await github.close();
+  }
 });

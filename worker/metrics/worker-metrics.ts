@@ -4,10 +4,13 @@ import type { RunnerState } from '../../contracts/activities';
 import { flavorSeries, latencyHistogram } from './flavor-series';
 import { StreamTracker } from './streams';
 
-/** Where the GitHub rate-limit gauge reads from: the worker's GitHub client, labelled by its API host. */
+/**
+ * Where the GitHub rate-limit gauges read from: the worker's GitHub connection, labelled by its API host,
+ * and each of its credentials by its non-secret label (activities/github/credential-label.ts).
+ */
 export interface GitHubRateLimitSource {
   api: string;
-  read(): RateLimitSnapshot;
+  read(): readonly { label: string; rateLimit: RateLimitSnapshot }[];
 }
 
 export const runnerStates: readonly RunnerState[] = ['idle', 'busy', 'offline', 'booting', 'error'];
@@ -137,26 +140,32 @@ export function createWorkerMetrics(options: { github?: GitHubRateLimitSource } 
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
-/** Read at scrape time; labelled so that nothing is reported before GitHub has answered once (not a false 0). */
+/**
+ * Read at scrape time, one series per credential (a pool has several, each with its own budget); labelled
+ * so that nothing is reported for a credential before GitHub has answered it once (not a false 0).
+ */
 function githubRateLimitGauge(registry: Registry, source: GitHubRateLimitSource): void {
-  new Gauge({
-    name: 'github_api_rate_limit_remaining',
-    help: 'Requests left in the GitHub API rate-limit window (x-ratelimit-remaining of the last answer)',
-    labelNames: ['api'] as const,
-    registers: [registry],
-    collect() {
-      const { remaining } = source.read();
-      if (remaining !== undefined) this.set({ api: source.api }, remaining);
-    },
-  });
-  new Gauge({
-    name: 'github_api_rate_limit_limit',
-    help: 'Requests allowed in the GitHub API rate-limit window (x-ratelimit-limit of the last answer)',
-    labelNames: ['api'] as const,
-    registers: [registry],
-    collect() {
-      const { limit } = source.read();
-      if (limit !== undefined) this.set({ api: source.api }, limit);
-    },
-  });
+  const gauge = (name: string, help: string, field: 'remaining' | 'limit') =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['api', 'credential'] as const,
+      registers: [registry],
+      collect() {
+        for (const { label, rateLimit } of source.read()) {
+          const value = rateLimit[field];
+          if (value !== undefined) this.set({ api: source.api, credential: label }, value);
+        }
+      },
+    });
+  gauge(
+    'github_api_rate_limit_remaining',
+    'Requests left in the GitHub API rate-limit window of a credential (x-ratelimit-remaining of its last answer)',
+    'remaining',
+  );
+  gauge(
+    'github_api_rate_limit_limit',
+    'Requests allowed in the GitHub API rate-limit window of a credential (x-ratelimit-limit of its last answer)',
+    'limit',
+  );
 }
