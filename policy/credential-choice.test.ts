@@ -20,6 +20,21 @@ describe('chooseCredential', () => {
     ],
     ['an unknown budget counts as full', [at(4999), fresh], { index: 1, waitMs: 0 }],
     ['two unknown: the fewer in flight', [{ ...fresh, inFlight: 1 }, fresh], { index: 1, waitMs: 0 }],
+    [
+      'an unknown budget has its requests in flight counted too',
+      [at(4990), { ...fresh, inFlight: 11 }],
+      { index: 0, waitMs: 0 },
+    ],
+    [
+      'an unknown budget is as full as the largest limit reported',
+      [at(14_000, { limit: 15_000 }), { ...fresh, inFlight: 100 }],
+      { index: 1, waitMs: 0 },
+    ],
+    [
+      'a window reset since: its own limit is its budget',
+      [at(0, { limit: 100, resetAtMs: now - 1 }), at(200, { limit: 5000 })],
+      { index: 1, waitMs: 0 },
+    ],
     ['a tie: the first listed', [at(50), at(50)], { index: 0, waitMs: 0 }],
     ['spent until its reset, however little the other has', [at(0), at(3)], { index: 1, waitMs: 0 }],
     ['spent by its requests in flight', [at(2, { inFlight: 2 }), at(1)], { index: 1, waitMs: 0 }],

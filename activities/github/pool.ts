@@ -62,6 +62,7 @@ export function createPool(config: PoolConfig): GitHubPool {
 
   const stateOf = (member: Member, method: string, url: string): CredentialState => ({
     remaining: member.rateLimit.remaining,
+    limit: member.rateLimit.limit,
     resetAtMs: member.rateLimit.resetAt === undefined ? undefined : Date.parse(member.rateLimit.resetAt),
     refusedUntilMs: member.refusal?.untilMs,
     inFlight: member.inFlight,

@@ -48,6 +48,17 @@ test('calls go to the credential with the most budget left, so the two are spent
   expect(sim.stats.primaryLimited).toBe(0);
 });
 
+test('a burst before the second credential has answered is shared by both, not all sent to it', async () => {
+  await startPool({ low: 5000, other: 5000 });
+  await listRunners(1);
+  const client = createGitHubRunnerClient({ connection, scope: { org: sim.org } });
+  await Promise.all(Array.from({ length: 20 }, () => client.listRunners()));
+  const calls = sim.stats.callsByCredential;
+  expect(calls[simName.low] + calls[simName.other]).toBe(21);
+  expect(calls[simName.low]).toBeGreaterThanOrEqual(8);
+  expect(calls[simName.other]).toBeGreaterThanOrEqual(8);
+});
+
 test('a credential spent elsewhere is refused once, and the calls go on at once on the other', async () => {
   await startPool({ low: 3, other: 100 });
   // Another user of the low token (a second tool with the same PAT) spends its hour.
