@@ -38,6 +38,11 @@ export async function startEnvironment(
      * Enterprise Server whose admin set that limit); GitHub.com's 900 when absent.
      */
     githubPointsPerMinute?: number;
+    /**
+     * GitHub credentials of the worker (default 1): more are PATs of other accounts the simulator knows,
+     * each with budgets of its own, and the worker pools them (github.credentials).
+     */
+    githubCredentials?: number;
     /** The dev server's database in memory instead of a SQLite file (dev-server.ts). */
     inMemoryTemporal?: boolean;
     workers?: number;
@@ -51,7 +56,12 @@ export async function startEnvironment(
   try {
     const server = await startBenchDevServer({ inMemory: options.inMemoryTemporal });
     stops.push(() => server.stop());
-    const cloud = await startSimulatedCloud({ ...options, github: githubLimits(points) });
+    const extraTokens = Array.from({ length: (options.githubCredentials ?? 1) - 1 }, (_, index) => ({
+      kind: 'token' as const,
+      token: `ghp_benchPooledCredential${index + 2}`.padEnd(40, '0'),
+    }));
+    const github = { ...githubLimits(points), tokens: extraTokens.map(({ token }) => ({ token })) };
+    const cloud = await startSimulatedCloud({ ...options, github });
     stops.push(() => cloud.close());
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
@@ -61,7 +71,8 @@ export async function startEnvironment(
       { address: server.address, namespace: 'default', taskQueue: TASK_QUEUE },
       MANAGER_ID,
     );
-    const workerConfig = { ...config, github: { ...config.github, endpointPointsPerMinute: points } };
+    const auth = extraTokens.length > 0 ? [config.github.auth, ...extraTokens] : config.github.auth;
+    const workerConfig = { ...config, github: { ...config.github, auth, endpointPointsPerMinute: points } };
     // All started before any flavor is, so that no worker takes every flavor before the others poll.
     const started = await Promise.allSettled(
       Array.from({ length: options.workers ?? 1 }, () => startWorkerChild(workerConfig)),

@@ -38,6 +38,8 @@ export const parameters = {
   scaleOutFailoverChanges: () => Math.round(positive('BENCH_SCALE_OUT_FAILOVER_CHANGES', 20)),
   /** The burst's pressure (BENCH_BURST, default 200). */
   burst: () => Math.round(positive('BENCH_BURST', 200)),
+  /** Runs of each burst case, each in a fresh environment, for the spread (BENCH_BURST_RUNS, default 3). */
+  burstRuns: () => Math.round(positive('BENCH_BURST_RUNS', 3)),
   /** Length of the economy's steady state (BENCH_ECONOMY_SECONDS, default 600). */
   economySeconds: () => positive('BENCH_ECONOMY_SECONDS', 600),
   /** The baseline poller's interval, run for real (BENCH_BASELINE_SECONDS, default 5). */

@@ -1,4 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { WorkerConfig } from '../worker';
 import type { CreateHops } from './create-hops';
 import type { ProcessSample, WindowReport } from './process-monitor';
@@ -39,16 +42,20 @@ const CONFIG_PREFIXES = ['OS_', 'GITHUB_', 'PLANNER_', 'TEMPORAL_', 'RUNNER_AUTO
 
 /** Forks bench/worker-process.ts with `config` as environment variables, and waits until its worker runs. */
 export async function startWorkerChild(config: WorkerConfig): Promise<WorkerChild> {
+  const github = githubCredentials(config.github.auth);
   const child = fork(require.resolve('./worker-process.ts'), [], {
     execArgv: ['-r', '@swc-node/register'],
-    env: workerEnvironment(config),
+    env: { ...workerEnvironment(config), ...github.variables },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const samples: WorkerSample[] = [];
   const reports: ((report: WindowReport) => void)[] = [];
   const hopAnswers: ((hops: CreateHops[]) => void)[] = [];
   const exited = new Promise<string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(`the worker process exited (${signal ?? code})`)),
+    child.once('exit', (code, signal) => {
+      github.remove();
+      resolve(`the worker process exited (${signal ?? code})`);
+    }),
   );
   const ready = new Promise<void>((resolve) => {
     child.on('message', (message: ChildMessage) => {
@@ -108,10 +115,7 @@ function workerEnvironment(config: WorkerConfig): NodeJS.ProcessEnv {
   const inherited = Object.entries(process.env).filter(([name]) => !CONFIG_PREFIXES.some((p) => name.startsWith(p)));
   const { credentials } = config.openstack;
   if (credentials.authType !== 'password') throw new Error('the benchmark passes password credentials only');
-  const { auth } = config.github;
-  if (Array.isArray(auth) || auth.kind !== 'token' || !('org' in config.github.scope)) {
-    throw new Error('the benchmark passes a GitHub token and an organisation only');
-  }
+  if (!('org' in config.github.scope)) throw new Error('the benchmark passes an organisation only');
   const variables: Record<string, string | undefined> = {
     RUNNER_AUTOSCALER_MANAGER_ID: config.managerId,
     TEMPORAL_ADDRESS: config.temporal.address,
@@ -121,7 +125,6 @@ function workerEnvironment(config: WorkerConfig): NodeJS.ProcessEnv {
     PLANNER_TOKEN: config.planner?.token,
     GITHUB_API_URL: config.github.baseUrl,
     GITHUB_ORG: config.github.scope.org,
-    GITHUB_TOKEN: auth.token,
     GITHUB_ENDPOINT_POINTS_PER_MINUTE: config.github.endpointPointsPerMinute?.toString(),
     OS_AUTH_URL: credentials.authUrl,
     OS_REGION_NAME: credentials.region,
@@ -134,4 +137,32 @@ function workerEnvironment(config: WorkerConfig): NodeJS.ProcessEnv {
   };
   const defined = Object.entries(variables).filter((entry): entry is [string, string] => entry[1] !== undefined);
   return Object.fromEntries([...inherited, ...defined]);
+}
+
+/**
+ * The GitHub credentials as a deployment passes them: one token as GITHUB_TOKEN; a pool as a config file
+ * (RUNNER_AUTOSCALER_CONFIG, the variables over it) listing a file per token, in a directory of its own,
+ * removed when the worker has exited.
+ */
+function githubCredentials(auth: WorkerConfig['github']['auth']): {
+  variables: Record<string, string>;
+  remove: () => void;
+} {
+  const tokens = (Array.isArray(auth) ? auth : [auth]).map((one) => {
+    if (one.kind !== 'token') throw new Error('the benchmark passes GitHub tokens only');
+    return one.token;
+  });
+  if (!Array.isArray(auth)) return { variables: { GITHUB_TOKEN: tokens[0] }, remove: () => undefined };
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-github-'));
+  const entries = tokens.map((token, index) => {
+    const file = path.join(dir, `token-${index}`);
+    writeFileSync(file, token, { mode: 0o600 });
+    return `    - tokenFile: ${JSON.stringify(file)}`;
+  });
+  const configFile = path.join(dir, 'worker.yaml');
+  writeFileSync(configFile, ['github:', '  credentials:', ...entries, ''].join('\n'));
+  return {
+    variables: { RUNNER_AUTOSCALER_CONFIG: configFile },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -1,5 +1,5 @@
 import type { BenchOutcome } from '../results';
-import { burstBenchmark } from './burst';
+import { burstBenchmark, burstPoolBenchmark } from './burst';
 import { economyBenchmark } from './economy';
 import { economyScaleBenchmark } from './economy-scale';
 import { latencyBenchmark } from './latency';
@@ -10,6 +10,7 @@ import { scaleOutBenchmark } from './scale-out';
 export const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
   latency: latencyBenchmark,
   burst: burstBenchmark,
+  'burst-pool': burstPoolBenchmark,
   scale: scaleBenchmark,
   economy: economyBenchmark,
   'economy-scale': economyScaleBenchmark,
