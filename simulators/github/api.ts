@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pause, type Reply } from '../http';
 import { injectedFault, RateWindow } from './faults';
+import { registrationEntry } from './registration-journal';
 import { routes } from './routes';
 import type { GitHubState } from './state';
 import { failure, Refusal, send, type Context, type Route } from './wire';
@@ -38,6 +39,8 @@ export function createApi(
     const params = { ...match?.found?.groups };
     const key = `${req.method} ${match ? match.route.template(params) : url.pathname}`;
     stats.calls[key] = (stats.calls[key] ?? 0) + 1;
+    const entry = registrationEntry(state.runners, key, params, body);
+    if (entry) stats.registrationRequests.push(entry);
     stats.inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
     const done = state.secondary.arrived(state.auth.credentialOf(req));
@@ -48,11 +51,13 @@ export function createApi(
     if (simulator.faults.latencyMs > 0 && !(await pause(simulator.faults.latencyMs, state.closing.signal))) return;
     if (Math.random() < simulator.faults.dropRate) {
       stats.faultsInjected.dropped += 1;
+      if (entry) Object.assign(entry, { status: 'dropped', answeredAt: Date.now() });
       req.socket.destroy();
       return;
     }
     const headers = rateWindow.use();
     const reply = injectedFault(simulator.faults, stats) ?? dispatch(req, match?.route, { params, url, body }, key);
+    if (entry) Object.assign(entry, { status: reply.status, answeredAt: Date.now() });
     send(res, { ...reply, headers: { ...headers, ...reply.headers } });
   };
 }
