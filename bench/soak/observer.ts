@@ -109,7 +109,12 @@ export function startObserver(options: {
 
   const sample = () => {
     const observation = observe();
-    for (const name of twinVms(observation.vms)) violate('never two VMs with one name', `two VMs named ${name}`);
+    for (const name of twinVms(observation.vms)) {
+      const created = observation.vms
+        .filter((vm) => vm.name === name)
+        .map((vm) => new Date(vm.createdMs).toISOString());
+      violate('never two VMs with one name', `two VMs named ${name}, created ${created.join(' and ')}`);
+    }
     checked('never two VMs with one name');
 
     const killed = cloud.github.killedJobs();

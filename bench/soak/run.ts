@@ -15,6 +15,7 @@ import { startObserver, type Violation } from './observer';
 import { createOperator } from './operator';
 import { buildSchedule, countByKind, type EventKind, type SoakEvent } from './schedule';
 import { writeHistoryFile } from '../history-file';
+import { requestJournal } from './request-journal';
 import { searchSecrets, soakHistories, type SecretSearch } from './secrets-check';
 import {
   BOOT_DELAY_MS,
@@ -206,6 +207,10 @@ export async function runSoak(options: SoakOptions): Promise<{ figures: SoakFigu
         writeHistoryFile(path.join(options.evidenceDir, `${flavor}-${runId}.json`), { holds, workflowId, history });
       }
       writeFileSync(path.join(options.evidenceDir, 'workers.log'), `${logLines.join('\n')}\n`);
+      writeFileSync(
+        path.join(options.evidenceDir, 'requests.json'),
+        `${JSON.stringify(requestJournal(cloud), null, 1)}\n`,
+      );
       log(`evidence: ${options.evidenceDir}`);
     }
     const figures: SoakFigures = {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pause, type Reply } from '../http';
 import { injectedFault } from './faults';
+import { registrationEntry } from './registration-journal';
 import { routes } from './routes';
 import type { GitHubState } from './state';
 import { failure, Refusal, send, type Context, type Route } from './wire';
@@ -49,6 +50,8 @@ export function createApi(
     const credential = state.auth.credentialOf(req);
     stats.calls[key] = (stats.calls[key] ?? 0) + 1;
     stats.callsByCredential[credential] = (stats.callsByCredential[credential] ?? 0) + 1;
+    const entry = registrationEntry(state.runners, key, params, body);
+    if (entry) stats.registrationRequests.push(entry);
     stats.inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
     const done = state.secondary.arrived(credential);
@@ -59,12 +62,14 @@ export function createApi(
     if (simulator.faults.latencyMs > 0 && !(await pause(simulator.faults.latencyMs, state.closing.signal))) return;
     if (Math.random() < simulator.faults.dropRate) {
       stats.faultsInjected.dropped += 1;
+      if (entry) Object.assign(entry, { status: 'dropped', answeredAt: Date.now() });
       req.socket.destroy();
       return;
     }
     const { headers, refusal } = state.primary.use(credential);
     const reply =
       injectedFault(simulator.faults, stats) ?? dispatch(req, match?.route, { params, url, body }, key, refusal);
+    if (entry) Object.assign(entry, { status: reply.status, answeredAt: Date.now() });
     send(res, { ...reply, headers: { ...headers, ...reply.headers } });
   };
 }

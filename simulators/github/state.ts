@@ -42,6 +42,7 @@ export function createState(options: GitHubSimulatorOptions): GitHubState {
   const stats: GitHubSimulatorStats = {
     calls: {},
     jitConfigsIssued: 0,
+    registrationRequests: [],
     deletesRefusedBusy: 0,
     installationTokensIssued: 0,
     faultsInjected: { dropped: 0, serverErrors: 0, rateLimited: 0, tooManyRequests: 0 },

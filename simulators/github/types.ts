@@ -63,6 +63,17 @@ export interface GitHubSimulatorStats {
   /** API requests per "METHOD /route/{template}", faulted ones included. */
   calls: Record<string, number>;
   jitConfigsIssued: number;
+  /**
+   * Each JIT config request and runner delete: when it arrived and was answered (Date.now()), the runner's
+   * name (a delete of an unknown id: `#<id>`), and the status sent, faults included, or `dropped`.
+   */
+  registrationRequests: {
+    kind: 'register' | 'delete';
+    name: string;
+    at: number;
+    answeredAt?: number;
+    status?: number | 'dropped';
+  }[];
   deletesRefusedBusy: number;
   installationTokensIssued: number;
   faultsInjected: { dropped: number; serverErrors: number; rateLimited: number; tooManyRequests: number };

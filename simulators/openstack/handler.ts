@@ -84,11 +84,11 @@ export function createHandler(state: SimState): (req: IncomingMessage, res: Serv
         : undefined;
     if (createRecord) state.stats.createRequests.push(createRecord);
     const answer = (reply: Reply) => {
-      if (createRecord) (createRecord as { status?: number }).status = reply.status;
+      if (createRecord) Object.assign(createRecord, { status: reply.status, answeredAt: Date.now() });
       send(res, reply);
     };
     const drop = () => {
-      if (createRecord) (createRecord as { status?: string }).status = 'dropped';
+      if (createRecord) Object.assign(createRecord, { status: 'dropped', answeredAt: Date.now() });
       req.socket.destroy();
     };
 

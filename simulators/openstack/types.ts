@@ -113,8 +113,8 @@ export interface OpenStackSimulatorStats {
   microversions: Record<string, number>;
   /** Servers in the answers of server lists (GET /servers, /servers/detail), every page counted. */
   serversListed: number;
-  /** Each POST /servers: when it arrived (Date.now()), the name, and how it was answered. */
-  createRequests: { name: string; at: number; status?: number | 'dropped' }[];
+  /** Each POST /servers: when it arrived and was answered (Date.now()), the name, and how it was answered. */
+  createRequests: { name: string; at: number; status?: number | 'dropped'; answeredAt?: number }[];
   faults: { latency: number; error: number; rateLimit: number; drop: number };
 }
 

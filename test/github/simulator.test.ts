@@ -82,6 +82,27 @@ describe('GitHub simulator', () => {
     expect((await api(path, { method: 'DELETE' })).status).toBe(404);
   });
 
+  test('each JIT request and runner delete is journalled with its name and answer, faults included', async () => {
+    const journal = () => sim.stats.registrationRequests.filter((entry) => entry.name.startsWith('log-'));
+    const created = await generate({ name: 'log-1', runner_group_id: 1, labels: ['x'] });
+    const { runner } = (await created.json()) as { runner: { id: number } };
+    await generate({ name: 'log-1', runner_group_id: 1, labels: ['x'] });
+    sim.faults.errorCount = 1;
+    await generate({ name: 'log-2', runner_group_id: 1, labels: ['x'] });
+    await api(`/orgs/acme/actions/runners/${runner.id}`, { method: 'DELETE' });
+    sim.faults.dropRate = 1;
+    await expect(generate({ name: 'log-3', runner_group_id: 1, labels: ['x'] })).rejects.toThrow();
+    const answered = { at: expect.any(Number), answeredAt: expect.any(Number) };
+    expect(journal()).toEqual([
+      { kind: 'register', name: 'log-1', status: 201, ...answered },
+      { kind: 'register', name: 'log-1', status: 409, ...answered },
+      { kind: 'register', name: 'log-2', status: expect.any(Number), ...answered },
+      { kind: 'delete', name: 'log-1', status: 204, ...answered },
+      { kind: 'register', name: 'log-3', status: 'dropped', ...answered },
+    ]);
+    expect(journal()[2].status).toBeGreaterThanOrEqual(500);
+  });
+
   test('faults set over PUT /control/faults: secondary, primary and 429 limits, then an unknown fault', async () => {
     const put = (faults: unknown) =>
       fetch(`${sim.url}/control/faults`, { method: 'PUT', body: JSON.stringify(faults) });
@@ -106,9 +127,10 @@ describe('GitHub simulator', () => {
   });
 
   test('a dropped request gets no answer at all', async () => {
+    const before = sim.stats.faultsInjected.dropped;
     sim.faults.dropRate = 1;
     await expect(api('/orgs/acme/actions/runners')).rejects.toThrow();
-    expect(sim.stats.faultsInjected.dropped).toBe(1);
+    expect(sim.stats.faultsInjected.dropped).toBe(before + 1);
   });
 
   describe('App installation tokens', () => {

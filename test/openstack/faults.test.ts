@@ -42,7 +42,9 @@ describe('5xx', () => {
     const err = await rejection(client.createServer({ ...SPEC, name: 'r-1' }));
     expect(err).toBeInstanceOf(OpenStackError);
     expect(err).toMatchObject({ status, kind, retryable: true });
-    expect(sim.stats.createRequests).toEqual([{ name: 'r-1', at: expect.any(Number), status }]);
+    expect(sim.stats.createRequests).toEqual([
+      { name: 'r-1', at: expect.any(Number), answeredAt: expect.any(Number), status },
+    ]);
     await client.createServer({ ...SPEC, name: 'r-1' });
     expect(sim.servers()).toHaveLength(1);
   });
@@ -111,7 +113,9 @@ describe('dropped connections', () => {
     sim.setFaults({ ...CREATE, dropRate: 1, maxFaults: 1 });
     const err = await rejection(client.createServer({ ...SPEC, name: 'r-1' }));
     expect(err).toMatchObject({ name: 'OpenStackError', kind: 'network', retryable: true });
-    expect(sim.stats.createRequests).toEqual([{ name: 'r-1', at: expect.any(Number), status: 'dropped' }]);
+    expect(sim.stats.createRequests).toEqual([
+      { name: 'r-1', at: expect.any(Number), answeredAt: expect.any(Number), status: 'dropped' },
+    ]);
     expect(sim.servers()).toEqual([]);
   });
 

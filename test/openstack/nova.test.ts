@@ -74,7 +74,9 @@ describe('servers', () => {
     const server = await client.getServer(created.id);
     expect(server?.status).toBe('ACTIVE');
     expect(Date.parse(server?.created ?? '')).not.toBeNaN();
-    expect(sim.stats.createRequests).toEqual([{ name: 'foo-0-1', at: expect.any(Number), status: 202 }]);
+    expect(sim.stats.createRequests).toEqual([
+      { name: 'foo-0-1', at: expect.any(Number), answeredAt: expect.any(Number), status: 202 },
+    ]);
   });
 
   test('pagination follows servers_links over more servers than a page holds', async () => {
