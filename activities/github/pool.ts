@@ -46,8 +46,9 @@ interface Member extends PooledCredential {
  * (policy/credential-choice.ts), each credential behind its own in-flight limit and endpoint budgets
  * (octokit.ts), so a credential that is spent or refused never holds up the others. A rate-limit refusal
  * is GitHub's word for that credential: the request goes again at once to another one that is free.
- * Only when all are refused is the pause waited out (or the call failed) as createWaitPolicy decides:
- * with one credential, exactly the single client's behaviour.
+ * When all are refused, a call goes once to the one free soonest and GitHub's answer decides; only a call
+ * refused itself waits the pause out (or fails) as createWaitPolicy decides. With one credential that is
+ * exactly the single client's behaviour: a refusal never fails a later call unasked.
  *
  * The Octokit handed out has no credential of its own: its request hook sends each request, pages of a
  * list one by one, through the chosen credential's Octokit, whose own hooks (auth, limits, retries) run.
@@ -75,13 +76,15 @@ export function createPool(config: PoolConfig): GitHubPool {
       const request = { ...options.request };
       delete request.hook;
       const url = front.request.endpoint.parse(options).url;
+      // Refusals other calls met steer this one away; only its own are waited out or fail it.
+      let refused = false;
       for (let waits = 0; ;) {
         const { index, waitMs } = chooseCredential(
           members.map((member) => stateOf(member, options.method, url)),
           Date.now(),
         );
         const member = members[index];
-        if (waitMs > 0 && member.refusal) {
+        if (waitMs > 0 && member.refusal && refused) {
           const signal = { ...member.refusal.signal, retryAfterSeconds: Math.ceil(waitMs / 1000) };
           if (!policy(signal, waits, `${options.method} ${options.url}`)) throw member.refusal.error;
           waits += 1;
@@ -96,6 +99,7 @@ export function createPool(config: PoolConfig): GitHubPool {
           const signal = httpError && rateLimitOf(httpError);
           if (!signal) throw err;
           member.refusal = { error: err, signal, untilMs: Date.now() + signal.retryAfterSeconds * 1000 };
+          refused = true;
         } finally {
           member.inFlight -= 1;
           Object.assign(rateLimit, member.rateLimit);

@@ -15,7 +15,7 @@ async function listRunners(times: number): Promise<void> {
   for (let i = 0; i < times; i += 1) await client.listRunners();
 }
 
-async function startPool(limits: { low: number; other: number }): Promise<void> {
+async function startPool(limits: { low: number; other: number }, maxRateLimitWaitSeconds?: number): Promise<void> {
   sim = await startGitHubSimulator({
     tokens: [
       { token: low, hourlyLimit: limits.low },
@@ -30,6 +30,7 @@ async function startPool(limits: { low: number; other: number }): Promise<void> 
     ],
     baseUrl: sim.url,
     log: { warn: (message) => warnings.push(message) },
+    maxRateLimitWaitSeconds,
   });
 }
 afterEach(() => sim.close());
@@ -74,4 +75,14 @@ test('a credential spent elsewhere is refused once, and the calls go on at once 
   expect(remainingOf()).toEqual([0, 80]);
   // Nothing was waited out: the refused request went to the other credential straight away.
   expect(warnings).toEqual([]);
+});
+
+test('every credential refused: the call fails; a later call still asks GitHub, which decides', async () => {
+  await startPool({ low: 5000, other: 5000 }, 0);
+  sim.faults.rateLimit = { kind: 'secondary', count: 2, retryAfterSeconds: 60 };
+  await expect(listRunners(1)).rejects.toMatchObject({ name: 'GitHubRateLimitedError' });
+  expect(sim.stats.callsByCredential).toEqual({ [simName.low]: 1, [simName.other]: 1 });
+  // GitHub lifts the limit early (the simulator's faults are spent): the pool's memory of it fails nothing.
+  await listRunners(1);
+  expect(sim.stats.callsByCredential[simName.low] + sim.stats.callsByCredential[simName.other]).toBe(3);
 });
