@@ -1,5 +1,6 @@
 import { connectGitHub, createGitHubRunnerClient, type GitHubConnection } from '../../activities/github/client';
 import { startGitHubSimulator, type GitHubSimulator } from '../../simulators/github';
+import { appKeyPair } from './harness';
 
 /** A pool of two PATs against the simulator over HTTP; the first listed has the lower hourly limit. */
 let sim: GitHubSimulator;
@@ -85,4 +86,21 @@ test('every credential refused: the call fails; a later call still asks GitHub, 
   // GitHub lifts the limit early (the simulator's faults are spent): the pool's memory of it fails nothing.
   await listRunners(1);
   expect(sim.stats.callsByCredential[simName.low] + sim.stats.callsByCredential[simName.other]).toBe(3);
+});
+
+test('an App and a token pooled: both serve, named app:<App id> and token:<hash prefix>', async () => {
+  const key = appKeyPair();
+  const app = { appId: 4711, installationId: 77 };
+  sim = await startGitHubSimulator({ app: { ...app, publicKeyPem: key.publicKey }, tokens: [{ token: other }] });
+  connection = connectGitHub({
+    auth: [
+      { kind: 'app', ...app, privateKey: key.privateKey },
+      { kind: 'token', token: other },
+    ],
+    baseUrl: sim.url,
+  });
+  await listRunners(2);
+  expect(sim.stats.callsByCredential).toMatchObject({ 'installation 77': 1, 'pat 2': 1 });
+  const labels = connection.credentials.map(({ label }) => label);
+  expect(labels).toEqual(['app:4711', expect.stringMatching(/^token:[0-9a-f]{12}$/)]);
 });
