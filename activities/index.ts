@@ -1,4 +1,5 @@
 import { mappingFailures } from './failure-mapping';
+import { heartbeating } from './heartbeat';
 import type { CheckJobRequest, CheckJobResult, RunnerActivities } from '../contracts/activities';
 import { createPressureStreamActivity, type PressureSource, type SignalPressure } from './pressure-stream';
 
@@ -28,9 +29,9 @@ export function createActivities(deps: ActivityDeps): RunnerActivities {
   return {
     streamPressure: createPressureStreamActivity(deps),
     createRunners: mappingFailures((request) => deps.fleet.createRunners(request)),
-    cleanupRunners: mappingFailures((request) => deps.fleet.cleanupRunners(request)),
-    deleteIdleRunners: mappingFailures((request) => deps.fleet.deleteIdleRunners(request)),
-    deleteBusyRunners: mappingFailures((request) => deps.fleet.deleteBusyRunners(request)),
+    cleanupRunners: heartbeating(mappingFailures((request) => deps.fleet.cleanupRunners(request))),
+    deleteIdleRunners: heartbeating(mappingFailures((request) => deps.fleet.deleteIdleRunners(request))),
+    deleteBusyRunners: heartbeating(mappingFailures((request) => deps.fleet.deleteBusyRunners(request))),
     checkJob: mappingFailures((request) => deps.jobs.checkJob(request)),
   };
 }

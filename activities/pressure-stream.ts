@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PlannerFailure, type PressureStreamEnd, type PressureStreamRequest } from '../contracts/activities';
 import type { PressureSignal } from '../contracts/definitions';
 import { toActivityFailure } from './failure-mapping';
+import { heartbeatEveryMs } from './heartbeat';
 import { createReconnectPolicy } from './planner/reconnect-policy';
 
 /** What the pressure-stream activity needs of a planner client (activities/planner/client.ts). */
@@ -54,8 +55,7 @@ export function createPressureStreamActivity(deps: {
     ctx.cancellationSignal.addEventListener('abort', onCancel);
     // Heartbeat on a timer, not per line: a stream may hear nothing for minutes (the planner's shared
     // keep-alive ticker), the heartbeat timeout is 30 s.
-    const heartbeatEvery = Math.max(Math.min((ctx.info.heartbeatTimeoutMs ?? 30_000) / 3, 10_000), 200);
-    const heartbeat = setInterval(() => ctx.heartbeat(), heartbeatEvery);
+    const heartbeat = setInterval(() => ctx.heartbeat(), heartbeatEveryMs(ctx));
     const sender = latestValueSender((pressure) =>
       deps.signalPressure(run, { streamId: request.streamId, pressure, tokenReadAt: deps.plannerTokenReadAt?.() }),
     );

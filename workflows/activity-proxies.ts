@@ -22,9 +22,14 @@ export const { createRunners } = proxyLocalActivities<RunnerActivities>({
   retry: { initialInterval: '1 s', maximumInterval: '10 s', maximumAttempts: 3 },
 });
 
-/** Cleanup and soft delete list and walk the fleet: ordinary activities, retried a few times per tick. */
+/**
+ * Cleanup and soft delete list and walk the fleet: ordinary activities, retried a few times per tick.
+ * They heartbeat (activities/heartbeat.ts): one taken by a worker that then dies is retried elsewhere
+ * after 30 s, not after the 5 minutes a long walk of a large fleet may need.
+ */
 export const { cleanupRunners, deleteIdleRunners, deleteBusyRunners } = proxyActivities<RunnerActivities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 s',
   retry: { initialInterval: '2 s', maximumInterval: '30 s', maximumAttempts: 5 },
 });
 

@@ -65,6 +65,10 @@ export class FakeCloud {
     this.compute.createDelayMs = ms;
   }
 
+  set listDelayMs(ms: number) {
+    this.compute.listDelayMs = ms;
+  }
+
   /** Nova answers 503 to everything, as in an outage. */
   set failCleanup(down: boolean) {
     this.compute.down = down;

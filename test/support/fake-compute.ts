@@ -17,6 +17,8 @@ export class FakeCompute implements Compute {
   /** Every call answers 503, as Nova does behind a failing load balancer. */
   down = false;
   createDelayMs = 0;
+  /** Each server list takes this long: a cleanup or a flush is under way meanwhile. */
+  listDelayMs = 0;
   /** Told of each server made: the fake cloud boots its runner. */
   onCreated: (server: VmServer) => void = () => undefined;
   /** Told of each server deleted: its runner process goes with it. */
@@ -50,6 +52,7 @@ export class FakeCompute implements Compute {
 
   async listServers({ metadata, runnerNamePrefix }: Parameters<Compute['listServers']>[0]): Promise<VmServer[]> {
     this.failIfDown('GET', '/servers/detail');
+    if (this.listDelayMs) await new Promise((resolve) => setTimeout(resolve, this.listDelayMs));
     const carries = (server: VmServer) =>
       Object.entries(metadata).every(([key, value]) => server.metadata[key] === value);
     return [...this.servers.values()]

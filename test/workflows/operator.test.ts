@@ -106,4 +106,18 @@ describe('stop (cancellation)', () => {
       { what: 'the closed workflow answers its final state' },
     );
   });
+
+  test('a flush asked for during the drain’s last step is answered, and the stop still ends', async () => {
+    const { handle, fleet } = await harness.startFlavor({ ...noTicks, mode: 'static', minRunners: 1 });
+    await harness.until(handle, (s) => s.currentRunners === 1);
+    // The drain's one step (every runner idle: nothing is left after it) lists slowly.
+    fleet.listDelayMs = 2000;
+    await handle.cancel();
+    await harness.until(handle, (s) => s.stopping === true && s.operation === 'delete');
+    const flush = handle.executeUpdate(flushUpdate, { args: [{}] });
+    await expect(flush).resolves.toMatchObject({ busy: false, deleted: [] });
+    await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    expect(fleet.runners.size).toBe(0);
+  });
 });
