@@ -9,18 +9,23 @@ import { renderUserData } from './user-data';
 type Outcome = { name: string; created: true } | { name: string; created: false; reason: string };
 
 /**
- * Creates each named runner: a just-in-time registration, then a VM whose user data carries it. The
- * usual path makes two POSTs and lists nothing. A VM is only ever asked for once under a name: Nova
- * makes twins of one name without a word, and a create whose answer never came may still be carried
- * out, late (the soak found twins made that way: a create timed out, the retry replaced the
- * registration and asked again, and Nova carried out both). So a failed VM create looks for the VM
- * before it gives up; when Nova answered (a refusal, a 500 or 503) and made nothing, the registration
- * goes and a retry starts afresh; when no answer came (a timeout, a lost connection, a gateway's 502 or
- * 504) the registration stays. A name GitHub already knows means an earlier attempt got that far
- * (a retry, or another worker after a crash): Nova is asked whether its VM exists, and if not, the name
- * is given up rather than asked for again; the next cleanup tick removes the lone registration, or
- * finds it paired with the late VM. `errors` collects each failure as thrown (never in the result: the
- * activity maps the first to its failure type when nothing was made).
+ * Creates each named runner: a just-in-time registration, then a VM whose user data carries it. A VM is
+ * only ever asked for once under a name: Nova makes twins of one name without a word, and a create
+ * whose answer never came may still be carried out, late. So:
+ * - Nova is asked for the name beside the registration (in parallel: no added latency, one GET per
+ *   runner). A create is carried out again when its workflow task was lost (a worker killed before
+ *   its result was recorded, or cut off from Temporal); by then the first VM's runner may have run its
+ *   job and deregistered, so GitHub takes the name afresh, and only Nova still knows it (soak seed 42
+ *   made twins so). A VM found means the name is served: the new registration goes.
+ * - A failed VM create looks for the VM before it gives up. When Nova answered (a refusal, a 500 or a
+ *   503) and made nothing, the registration goes and a retry starts afresh; when no answer came (a
+ *   timeout, a lost connection, a gateway's 502 or 504) the registration stays.
+ * - A name GitHub already knows means an earlier attempt got that far (a retry, or another worker after
+ *   a crash): Nova is asked again whether its VM exists, and if not, the name is given up rather than
+ *   asked for again; the next cleanup tick removes the lone registration, or finds it paired with the
+ *   late VM.
+ * `errors` collects each failure as thrown (never in the result: the activity maps the first to its
+ * failure type when nothing was made).
  */
 export async function createRunners(
   deps: { compute: Compute; registry: RunnerRegistry; options: FleetOptions },
@@ -50,14 +55,21 @@ async function createOne(
 ): Promise<Outcome> {
   const labels = runnerLabels(spec.labels, spec.architecture);
   const register = () => registry.generateJitConfig({ name, labels, runnerGroup: options.runnerGroup });
+  // Unknown when Nova does not answer: the create goes on, as it would have without the look.
+  const made = compute.findServerByName(name).catch(() => undefined);
   let registration: Awaited<ReturnType<typeof register>>;
   try {
     registration = await register();
   } catch (err) {
     if ((err as { kind?: unknown }).kind !== 'runner-name-taken') throw err;
-    if (await compute.findServerByName(name)) return { name, created: true };
+    // Looked at again unless already found: the first look may predate a VM Nova made late.
+    if ((await made) ?? (await compute.findServerByName(name))) return { name, created: true };
     // An earlier attempt registered the name and may have asked for its VM, which Nova can still make.
     return { name, created: false, reason: GIVEN_UP };
+  }
+  if (await made) {
+    await registry.deleteRunner(registration.runnerId).catch(() => undefined);
+    return { name, created: true };
   }
   markCreate('registered');
   const userData = renderUserData(registration.encodedJitConfig, options.boot);

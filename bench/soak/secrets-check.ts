@@ -52,7 +52,7 @@ export function searchSecrets(
   secrets: LabelledSecret[],
 ): SecretSearch {
   const result: SecretSearch = {
-    histories: 0,
+    histories: histories.length,
     logLines: logLines.length,
     secrets: secrets.length,
     hits: [],
@@ -60,7 +60,6 @@ export function searchSecrets(
   };
   for (const { workflowId, runId, history } of histories) {
     const text = historyText(history);
-    result.histories += 1;
     for (const label of secretsIn(text, secrets)) result.hits.push(`${label} in the history of ${workflowId}/${runId}`);
     if (!text.includes(SOAK_SETTINGS.network)) result.blind.push(`${workflowId}/${runId} lacks its settings`);
   }

@@ -21,7 +21,7 @@ afterEach(() => harness?.close());
 const POST_SERVERS = { service: 'compute', method: 'POST', route: '/servers' } as const;
 
 describe('createRunners', () => {
-  test('makes one VM per name, owned and carrying its JIT config, and lists nothing', async () => {
+  test('makes one VM per name, owned and carrying its JIT config, asking Nova for each name once', async () => {
     harness = await startFleet();
     const { cloud, fleet } = harness;
     const wanted = names('small', 1, 2, 3, 4, 5);
@@ -38,8 +38,12 @@ describe('createRunners', () => {
     await online(cloud, wanted);
     expect(cloud.github.runners().every((runner) => runner.status === 'online' && !runner.busy)).toBe(true);
 
-    const novaCalls = Object.keys(cloud.openstack.stats.calls);
-    expect(novaCalls.filter((call) => /^compute GET \/servers(\/detail)?$/.test(call))).toEqual([]);
+    // One look by name per runner, beside its registration: no fleet list.
+    const novaLists = Object.entries(cloud.openstack.stats.calls).filter(([call]) =>
+      /^compute GET \/servers(\/detail)?$/.test(call),
+    );
+    expect(novaLists).toEqual([[NOVA_LIST, 5]]);
+    expect(cloud.openstack.stats.serversListed).toBe(0);
     expect(cloud.openstack.stats.createRequests.map(({ name, status }) => `${name} ${status}`).sort()).toEqual(
       wanted.map((name) => `${name} 202`),
     );
@@ -59,8 +63,26 @@ describe('createRunners', () => {
     expect(cloud.openstack.stats.createRequests).toHaveLength(3);
     expect(registrationNames(cloud)).toEqual(wanted);
     expect(cloud.github.stats.jitConfigsIssued).toBe(3);
-    // The JIT 409 is what sends it looking, once per name.
-    expect(cloud.openstack.stats.calls[NOVA_LIST]).toBe(3);
+    // One look per name and call: the second call's finds each VM, and its 409 needs no other.
+    expect(cloud.openstack.stats.calls[NOVA_LIST]).toBe(6);
+  });
+
+  test('a create carried out again after its runner ran its job and deregistered makes no twin', async () => {
+    harness = await startFleet();
+    const { cloud, fleet } = harness;
+    await fleet.createRunners({ spec, names: ['small-1'] });
+    await online(cloud, ['small-1']);
+    // The whole life of a just-in-time runner: one job, then GitHub drops its registration.
+    cloud.github.assignJob('small-1');
+    cloud.github.finishJob('small-1');
+    expect(registrationNames(cloud)).toEqual([]);
+
+    // The same create again, as after a worker died before its result was recorded: GitHub takes the name afresh.
+    expect(await fleet.createRunners({ spec, names: ['small-1'] })).toEqual({ created: ['small-1'], failed: [] });
+    expect(vmsNamed(cloud, 'small-1')).toHaveLength(1);
+    expect(cloud.openstack.stats.createRequests).toHaveLength(1);
+    // The registration the second call made serves no VM: it is gone again.
+    expect(registrationNames(cloud)).toEqual([]);
   });
 
   test('a registration left without its VM gives its name up: that VM may still come, and none is asked for twice', async () => {
@@ -193,8 +215,8 @@ describe('createRunners', () => {
     harness = await startFleet({ client: { retry: { maxAttempts: 1 } } });
     const { cloud, fleet } = harness;
     await fleet.createRunners({ spec, names: ['small-0'] }); // names resolved and cached: no GET but the lookup
-    // The create's answer is lost, and so is the lookup that would have found its VM.
-    cloud.openstack.setFaults({ service: 'compute', dropRate: 1, dropAfterHandling: true, maxFaults: 2 });
+    // The look beside the registration, the create's answer and the lookup that would find its VM: all lost.
+    cloud.openstack.setFaults({ service: 'compute', dropRate: 1, dropAfterHandling: true, maxFaults: 3 });
     await expect(fleet.createRunners({ spec, names: ['small-1'] })).rejects.toThrow(/no runner created/);
     expect(vmNames(cloud)).toEqual(['small-0', 'small-1']);
     expect(registrationNames(cloud)).toEqual(['small-0', 'small-1']);

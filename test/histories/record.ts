@@ -173,6 +173,22 @@ const scenarios: Scenario[] = [
       await flavor.handle.result().catch(() => undefined);
     },
   },
+  {
+    name: 'drain-late-flush',
+    holds: 'stop: a flush asked for during the drain’s last step, served by one more step, then the end',
+    async run({ cloud, start }) {
+      const flavor = await start({ cleanupIntervalSeconds: 2 });
+      // No runner: the drain's first step leaves nothing, and the flush arrives while it lists.
+      cloud.planner.setPressure(flavor.name, 0);
+      await flavor.until((s) => s.totals.cleanupTicks >= 1 && !s.operation, 'a first tick');
+      cloud.openstack.setFaults({ latencyMs: 2000, service: 'compute', method: 'GET', route: '/servers/detail' });
+      await flavor.handle.cancel();
+      await flavor.until((s) => s.stopping === true && s.operation === 'delete', 'the drain’s step under way');
+      await flavor.handle.executeUpdate(flushUpdate, { args: [{}] });
+      cloud.openstack.setFaults({});
+      await flavor.handle.result().catch(() => undefined);
+    },
+  },
 ];
 
 async function main(): Promise<void> {

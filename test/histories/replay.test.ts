@@ -30,6 +30,7 @@ test('the committed histories cover every scenario the README names', () => {
   expect([...scenarios].sort()).toEqual([
     'apply-settings',
     'drain',
+    'drain-late-flush',
     'flush',
     'planner',
     'reactive',
