@@ -1,9 +1,6 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
-import { connectTestEnv, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
-import { startFlavor, untilState, type FlavorHandle } from './support/flavor';
-import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../../bench/configured-worker';
+import { startFlavor, untilState } from './support/flavor';
+import { WorkerProcessScene } from './support/worker-processes';
 
 /**
  * A worker SIGKILLed while its cleanup activity waits on Nova: the cleanup heartbeats, so the server
@@ -11,29 +8,13 @@ import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../..
  * longer than this test). The soak found the latter holding a stop for 5 minutes.
  */
 const NOVA_LIST = 'compute GET /servers/detail';
-let env: TestWorkflowEnvironment;
-let cloud: SimulatedCloud;
-const workers: WorkerProcess[] = [];
-let handle: FlavorHandle | undefined;
-const taskQueue = uniqueName('chaos-cleanup-kill');
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 200 } });
-});
-
-afterAll(async () => {
-  await handle?.terminate('test over').catch(() => undefined);
-  for (const worker of workers) await stopWorkerProcess(worker);
-  await cloud?.close();
-  await env?.teardown();
-});
+const scene = new WorkerProcessScene('chaos-cleanup-kill');
 
 test('a cleanup taken by a worker killed mid-way is carried out by the next one within its heartbeat timeout', async () => {
-  const temporal = { address: env.address, taskQueue };
-  workers.push(await startWorkerProcess(cloud, temporal));
-  const started = await startFlavor(env.client, taskQueue, { cleanupIntervalSeconds: 3 });
-  handle = started.handle;
+  const { cloud } = scene;
+  const killed = await scene.startWorker();
+  const started = await startFlavor(scene.env.client, scene.taskQueue, { cleanupIntervalSeconds: 3 });
+  const handle = (scene.handle = started.handle);
   cloud.planner.setPressure(started.flavor, 0);
   const first = await untilState(handle, (s) => s.totals.cleanupTicks >= 1 && !s.operation, 'a first tick');
 
@@ -45,10 +26,10 @@ test('a cleanup taken by a worker killed mid-way is carried out by the next one 
     (lists) => lists > listsBefore,
     { what: 'the next tick at Nova', timeoutMs: 30_000 },
   );
-  workers[0].kill('SIGKILL');
-  await workers[0].exited;
+  killed.kill('SIGKILL');
+  await killed.exited;
   cloud.openstack.setFaults({});
-  workers.push(await startWorkerProcess(cloud, temporal));
+  await scene.startWorker();
 
   const after = await untilState(
     handle,

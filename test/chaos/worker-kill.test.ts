@@ -1,14 +1,11 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { stateQuery } from '../../contracts/definitions';
-import { connectTestEnv, uniqueName } from '../support/temporal';
 import { eventually } from '../support/wait';
-import { cloudView, startFlavor, untilState, type FlavorHandle } from './support/flavor';
+import { cloudView, startFlavor, untilState } from './support/flavor';
 import { expectNoSecretsInHistories } from './support/history-grep';
 import { measured } from './support/results';
 import { watchSecrets } from './support/secrets';
 import { sizes, timeoutFor } from './support/sizes';
-import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../../bench/configured-worker';
+import { WorkerProcessScene } from './support/worker-processes';
 
 /**
  * Scenario 1: the worker process is SIGKILLed in the middle of a 0 → N burst and a new one takes over.
@@ -16,38 +13,22 @@ import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../..
  * VMs, no twin, and after a cleanup tick every VM has its GitHub runner and every runner its VM.
  */
 const N = sizes.killBurst;
-let env: TestWorkflowEnvironment;
-let cloud: SimulatedCloud;
-const workers: WorkerProcess[] = [];
-let handle: FlavorHandle | undefined;
-const taskQueue = uniqueName('chaos-kill');
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  cloud = await startSimulatedCloud({ openstack: { bootDelayMs: 200 } });
-});
-
-afterAll(async () => {
-  await handle?.terminate('test over').catch(() => undefined);
-  for (const worker of workers) await stopWorkerProcess(worker);
-  await cloud?.close();
-  await env?.teardown();
-});
+const scene = new WorkerProcessScene('chaos-kill');
 
 test(
   `SIGKILL of the worker mid-burst 0 → ${N}: exactly ${N} VMs, no twin, none without its runner`,
   () =>
     measured('1-worker-kill', async (figures) => {
-      const temporal = { address: env.address, taskQueue };
+      const { cloud, env } = scene;
       const secrets = watchSecrets(cloud);
-      workers.push(await startWorkerProcess(cloud, temporal));
+      const killed = await scene.startWorker();
       // fallbackRunners stays 0: the dead worker's stream times out later (no heartbeat), and that is a
       // handover, not a planner outage, so nothing may scale down.
-      const started = await startFlavor(env.client, taskQueue, {
+      const started = await startFlavor(env.client, scene.taskQueue, {
         cleanupIntervalSeconds: 3,
         streamBackoffInitialSeconds: 1,
       });
-      handle = started.handle;
+      const handle = (scene.handle = started.handle);
       const view = cloudView(cloud, started.flavor);
       cloud.planner.setPressure(started.flavor, 0);
       await untilState(handle, (s) => s.desired === 0 && s.totals.cleanupTicks >= 1, 'pressure 0 and a first tick');
@@ -62,8 +43,8 @@ test(
         (n) => n >= Math.ceil(N / 4),
         { intervalMs: 5, what: 'a quarter of the creates at Nova' },
       );
-      workers[0].kill('SIGKILL');
-      await workers[0].exited;
+      killed.kill('SIGKILL');
+      await killed.exited;
       figures.createsArrivedAtKill = creates().length;
       figures.registrationsAtKill = view.runners().length;
       figures.vmsAtKill = view.vms().length;
@@ -71,7 +52,7 @@ test(
 
       cloud.github.faults.latencyMs = 0;
       cloud.openstack.setFaults({});
-      workers.push(await startWorkerProcess(cloud, temporal));
+      await scene.startWorker();
       const converged = await untilState(
         handle,
         (s) => s.currentRunners === N && s.operation === undefined && view.vms().length === N,
