@@ -51,20 +51,16 @@ function soak(seed: number, minutes: number): Promise<{ code: number | null; out
   });
 }
 
-test(
-  'seed 42, two minutes: faults of every channel injected, every invariant checked, none violated',
-  async () => {
-    const { code, output, result } = await soak(42, 2);
-    // A failure shows the soak's own summary: every violation with the events before it.
-    if (code !== 0) throw new Error(`the soak exited ${code}:\n${output}`);
-    expect(result.violations).toEqual([]);
-    expect(result.passed).toBe(true);
-    const faults = Object.entries(result.executed).filter(([kind]) => kind !== 'pressure' && kind !== 'job');
-    expect(faults.length).toBeGreaterThanOrEqual(8);
-    expect(result.jobs.ran).toBeGreaterThan(0);
-    expect(Object.keys(result.checks)).toHaveLength(5);
-    for (const count of Object.values(result.checks)) expect(count).toBeGreaterThan(0);
-    expect(result.secrets.histories).toBeGreaterThanOrEqual(result.flavors.length);
-  },
-  420_000,
-);
+test('seed 42, two minutes: faults of every channel injected, every invariant checked, none violated', async () => {
+  const { code, output, result } = await soak(42, 2);
+  // A failure shows the soak's own summary: every violation with the events before it.
+  if (code !== 0) throw new Error(`the soak exited ${code}:\n${output}`);
+  expect(result.violations).toEqual([]);
+  expect(result.passed).toBe(true);
+  const faults = Object.entries(result.executed).filter(([kind]) => kind !== 'pressure' && kind !== 'job');
+  expect(faults.length).toBeGreaterThanOrEqual(8);
+  expect(result.jobs.ran).toBeGreaterThan(0);
+  expect(Object.keys(result.checks)).toHaveLength(5);
+  for (const count of Object.values(result.checks)) expect(count).toBeGreaterThan(0);
+  expect(result.secrets.histories).toBeGreaterThanOrEqual(result.flavors.length);
+}, 420_000);
