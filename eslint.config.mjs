@@ -11,7 +11,7 @@ import tseslint from 'typescript-eslint';
 
 /** The contracts a workflow may load: no Temporal client, no file system, no YAML. Cron is croner's, in contracts. */
 const BUNDLE_CONTRACTS =
-  '(activities|definitions|flavor-metrics|flavor-workflow|runner-names|schedules|setting-fields|settings|state)';
+  '(activities|definitions|flavor-metrics|flavor-workflow|runner-names|schedules|setting-fields|settings|state|zod)';
 
 /** A restriction: any import whose path matches `regex` is an error with `message`. */
 const restrict = (regex, message) => ['error', { patterns: [{ regex, message }] }];
@@ -52,8 +52,18 @@ export default tseslint.config(
     ignores: ['contracts/flavors-file.ts', 'contracts/start-flavor.ts', 'contracts/temporal-connection.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        `^(?!\\./${BUNDLE_CONTRACTS}$|@temporalio/workflow$|zod$|croner$)`,
-        'Workflows load this contract: only other workflow-safe contracts, @temporalio/workflow, zod and croner.',
+        `^(?!\\./${BUNDLE_CONTRACTS}$|@temporalio/workflow$|croner$)`,
+        'Workflows load this contract: only other workflow-safe contracts (zod through ./zod), @temporalio/workflow and croner.',
+      ),
+    },
+  },
+  {
+    // zod is configured in one place, the module the workflow sandbox preloads (worker/workflow-bundle.ts).
+    files: ['contracts/zod.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        '^(?!zod$|zod/v4/core$|zod/v4/locales/en\\.js$)',
+        'contracts/zod.ts imports zod only.',
       ),
     },
   },

@@ -20,6 +20,8 @@ export interface StreamingCase {
   githubPointsPerMinute?: number;
   /** The Temporal dev server's database in memory, not in a SQLite file. */
   inMemoryTemporal?: boolean;
+  /** GitHub credentials the worker pools (environment.ts); one when absent. */
+  githubCredentials?: number;
 }
 
 export interface StreamingCaseResult extends StreamingCase {
@@ -81,6 +83,7 @@ export async function runStreamingCase(plan: StreamingCase): Promise<StreamingCa
     planner: { onLineWritten },
     githubPointsPerMinute: plan.githubPointsPerMinute,
     inMemoryTemporal: plan.inMemoryTemporal,
+    githubCredentials: plan.githubCredentials,
   });
   try {
     const { cloud, client, worker } = env;

@@ -6,7 +6,7 @@
  * Intl), which runs inside the workflow bundle as it does here.
  */
 import { Cron } from 'croner';
-import { z } from 'zod';
+import { z } from './zod';
 import { count, name, seconds, shown } from './setting-fields';
 
 /** Five fields (minute hour day-of-month month day-of-week) or six with seconds first; no year field. */

@@ -2,10 +2,7 @@
  * The field rules the settings schemas share (contracts/settings.ts, contracts/schedules.ts): each
  * refusal names the field and the value it got.
  */
-import { z } from 'zod';
-
-// Set here, before any schema is built: the workflow bundle parses settings too, off `new Function`.
-z.config({ jitless: true });
+import { z } from './zod';
 
 export const shown = (value: unknown) =>
   typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));

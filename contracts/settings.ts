@@ -2,10 +2,10 @@
  * One flavor's settings: the workflow input, what `apply` and the webhook intake read from the flavors
  * file, and the README's settings table, all from this one schema. Defaults, per-field rules and
  * cross-field rules live here and nowhere else (a schedule window's in schedules.ts). It runs inside the workflow bundle too (no Node module,
- * no I/O): zod's jitless mode (set in setting-fields.ts) keeps it off `new Function`, which a workflow
+ * no I/O): zod's jitless mode (set in zod.ts) keeps it off `new Function`, which a workflow
  * sandbox has no use for.
  */
-import { z } from 'zod';
+import { z } from './zod';
 import { checkSchedulesFit, schedulesSchema } from './schedules';
 import { count, name, seconds, shown } from './setting-fields';
 

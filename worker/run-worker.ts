@@ -6,6 +6,7 @@ import { flavorMetricsSinks } from './metrics/flavor-sinks';
 import { instrumentActivities } from './metrics/instrument';
 import { pressureObserver } from './metrics/pressure-observer';
 import type { WorkerMetrics } from './metrics/worker-metrics';
+import { workflowBundleOptions } from './workflow-bundle';
 
 export interface RunningWorker {
   worker: Worker;
@@ -45,7 +46,11 @@ export async function runWorker(
     connection,
     namespace,
     taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    // A bundle given by the caller (the test suite's) is used as it is: bundler options would be ignored.
+    ...(!overrides.workflowBundle && {
+      workflowsPath: workflowBundleOptions.workflowsPath,
+      bundlerOptions: { preloadModules: workflowBundleOptions.preloadModules },
+    }),
     activities: metrics ? instrumentActivities(activities, metrics) : activities,
     sinks: flavorMetricsSinks(metrics),
     maxConcurrentActivityTaskExecutions: 2000,

@@ -2,6 +2,7 @@ import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap }
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
+import { workflowBundleOptions } from '../../worker/workflow-bundle';
 import { capturingLogger, forwardedCoreLogs } from '../support/sdk-logger';
 import { readHistoryFile } from '../../bench/history-file';
 
@@ -46,7 +47,7 @@ test('the committed histories cover every scenario the README names', () => {
 describe('today’s workflow code', () => {
   let bundle: WorkflowBundleWithSourceMap;
   beforeAll(async () => {
-    bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows'), logger: quietBundler });
+    bundle = await bundleWorkflowCode({ ...workflowBundleOptions, logger: quietBundler });
   }, 120_000);
 
   test.each(files)('replays %s', async (file) => {

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { devServerExecutable } from '../../worker/temporal-cli';
+import { workflowBundleOptions } from '../../worker/workflow-bundle';
 
 /**
  * One real Temporal dev server for the whole test run, and the workflow code bundled once (with the
@@ -18,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_TEST_ADDRESS = env.address;
 
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
+    ...workflowBundleOptions,
     // Activity retries a hundredth of production's: no test waits on the production schedule.
     workflowInterceptorModules: [require.resolve('./shorter-retries')],
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
