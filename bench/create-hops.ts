@@ -52,7 +52,9 @@ export function recordCreateHops(): { interceptor: ActivityInterceptorsFactory; 
   subscribe('runner-autoscaler:create', (message) => {
     const hops = current();
     const { step, at } = message as CreateMark;
-    if (hops && hops.marks[step] === undefined) hops.marks[step] = at;
+    // The last mark of each step before the Nova POST: the name look-up beside the registration makes
+    // a token check of its own first, which is not the one the POST waits on.
+    if (hops && !hops.nova) hops.marks[step] = at;
   });
   subscribe('undici:request:create', (message) => {
     const hops = current();
