@@ -23,12 +23,6 @@ export function perMinuteBudget(points: number): EndpointBudget {
 
 export const githubEndpointBudget: EndpointBudget = perMinuteBudget(900);
 
-/**
- * A request is counted from its start, and GitHub from its arrival, a little later: the window held is a
- * second longer than GitHub's, so that requests started a window apart never land in one of its windows.
- */
-const arrivalMarginMs = 1_000;
-
 /** "Most" GET, HEAD and OPTIONS requests cost 1 point, "most" others 5. */
 const pointsOf = (method: string) => (['GET', 'HEAD', 'OPTIONS'].includes(method) ? 1 : 5);
 
@@ -59,23 +53,29 @@ export function endpointRoom(id: string, budget: EndpointBudget, method: string,
 }
 
 /**
- * A request holds one of its endpoint's `points / cost` slots from its start until a window later (or
- * until it ends, if it takes longer), so no window ever holds more starts than the budget allows. That is
- * a sliding window, which GitHub's "per minute" is safe to read as (a reservoir refilled in fixed steps
- * would let twice the budget through around a step). The hold's timer does not keep the process alive.
+ * A request holds one of its endpoint's `points / cost` slots from its start until a window after its
+ * answer, so no window of GitHub's ever holds more arrivals than the budget allows: GitHub counts a
+ * request when it arrives, which is after it started and before it was answered, and the request that
+ * takes the slot next starts only a window after that. (Held from the start plus a fixed margin instead,
+ * a request that waited longer than the margin between its start and its arrival, on a loaded machine,
+ * shared GitHub's window with the next.) That is a sliding window, which GitHub's "per minute" is safe to
+ * read as (a reservoir refilled in fixed steps would let twice the budget through around a step). The
+ * hold's timer does not keep the process alive.
  *
  * Registered outside the in-flight limit: a request waiting here for its endpoint's budget does not hold
  * one of the credential's 10 slots there, which GETs of other endpoints need meanwhile. Retries, outside
  * this, start again here and count again.
  */
 export function endpointBudget(id: string, budget: EndpointBudget): OctokitPlugin {
-  const holdMs = budget.windowSeconds * 1000 + arrivalMarginMs;
+  const holdMs = budget.windowSeconds * 1000;
   return (octokit) => {
     octokit.hook.wrap('request', async (request, options) => {
       const url = octokit.request.endpoint.parse(options).url;
       const release = await limiterFor(id, budget, options.method, url).acquire();
       const answer = Promise.resolve(request(options));
-      void Promise.allSettled([answer, sleep(holdMs, undefined, { ref: false })]).then(release);
+      void Promise.allSettled([answer])
+        .then(() => sleep(holdMs, undefined, { ref: false }))
+        .then(release);
       return answer;
     });
   };

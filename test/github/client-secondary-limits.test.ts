@@ -33,6 +33,18 @@ test('a burst of creates beyond one window’s budget is spread within it: every
   expect(warnings).toEqual([]);
 });
 
+test('a request held up between its start and its arrival does not share GitHub’s window with the next', async () => {
+  const client = clientOf(sim, { endpointBudget: budget }, warnings);
+  const sending = burst(client, perWindow * 2, 'held-up');
+  // The first window's requests have started (taken their budget), not yet reached GitHub: the event
+  // loop is then held, as on a loaded machine, so that they arrive 1.5 s after they started.
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  const until = Date.now() + 1500;
+  while (Date.now() < until);
+  await sending;
+  expect(sim.stats.secondaryLimited.points).toBe(0);
+});
+
 test('without the budget the same burst is refused by the limit, and each refusal is waited out as before', async () => {
   // A wider window here: on a loaded machine a burst can take longer than two seconds to send, and then
   // no request would be over the budget of the window it lands in.
