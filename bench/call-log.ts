@@ -22,3 +22,21 @@ export function timeCalls(stats: { calls: Record<string, number> }, prefix = '')
   );
   return log;
 }
+
+/**
+ * Times each rise of one numeric counter in a simulator's live stats (`serverLookups`), as timeCalls does
+ * for `calls`: the field becomes an accessor that notes the time of each increment.
+ */
+export function timeCounter<K extends string>(stats: Record<K, number>, field: K, key: string): TimedCall[] {
+  const log: TimedCall[] = [];
+  let value = stats[field];
+  Object.defineProperty(stats, field, {
+    get: () => value,
+    set(next: number) {
+      for (let i = value; i < next; i += 1) log.push({ key, at: Date.now() });
+      value = next;
+    },
+    enumerable: true,
+  });
+  return log;
+}

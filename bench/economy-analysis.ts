@@ -13,6 +13,8 @@ const LIST_CALLS = new Set([
   'github GET /repos/{owner}/{repo}/actions/runners',
 ]);
 export const TOKEN_CALL = 'identity POST /v3/auth/tokens';
+/** A Nova server list that asked for one name only (the OpenStack simulator's serverLookups). */
+export const NAME_LOOKUP = 'compute name look-up';
 
 export const isListCall = (call: TimedCall): boolean => LIST_CALLS.has(call.key);
 
@@ -28,10 +30,24 @@ export const within = (calls: TimedCall[], from: number, to: number): TimedCall[
 /**
  * List calls made while no flavor's cleanupRunners activity ran (scheduled → closed, from the histories).
  * Any flavor's tick counts, so with many flavors this is a lower bound; with ticks short and rare, close.
+ * A create's look-up of its own runner's name (one Nova list asking for one name, see activities/fleet/
+ * create.ts) lists no fleet: each look-up in `lookups` takes out the latest Nova list at or before it.
  */
-export function listCallsOutsideTicks(calls: TimedCall[], histories: FlavorHistory[]): TimedCall[] {
+export function listCallsOutsideTicks(
+  calls: TimedCall[],
+  lookups: TimedCall[],
+  histories: FlavorHistory[],
+): TimedCall[] {
   const windows = histories.flatMap((history) => history.cleanupWindows);
-  return calls.filter((call) => isListCall(call) && !windows.some(([from, to]) => call.at >= from && call.at <= to));
+  const lists = calls.filter((call) => isListCall(call)).sort((a, b) => a.at - b.at);
+  const taken = new Set<TimedCall>();
+  for (const lookup of lookups) {
+    const list = lists
+      .filter((call) => call.key.startsWith('compute ') && call.at <= lookup.at && !taken.has(call))
+      .pop();
+    if (list) taken.add(list);
+  }
+  return lists.filter((call) => !taken.has(call) && !windows.some(([from, to]) => call.at >= from && call.at <= to));
 }
 
 /** The most tokens issued within any span of `windowMs` (1 = never a second token inside one window). */

@@ -10,6 +10,7 @@ export function emptyStats(): OpenStackSimulatorStats {
     endpoints: {},
     microversions: {},
     serversListed: 0,
+    serverLookups: 0,
     createRequests: [],
     faults: { latency: 0, error: 0, rateLimit: 0, drop: 0 },
   };

@@ -113,6 +113,8 @@ export interface OpenStackSimulatorStats {
   microversions: Record<string, number>;
   /** Servers in the answers of server lists (GET /servers, /servers/detail), every page counted. */
   serversListed: number;
+  /** Server lists whose name filter can match one name only (`^name$`, see isNameLookup): a look-up, not a list. */
+  serverLookups: number;
   /** Each POST /servers: when it arrived and was answered (Date.now()), the name, and how it was answered. */
   createRequests: { name: string; at: number; status?: number | 'dropped'; answeredAt?: number }[];
   faults: { latency: number; error: number; rateLimit: number; drop: number };

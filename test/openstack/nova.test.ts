@@ -1,5 +1,6 @@
 import { createOpenStackClient, escapeRegex, type NovaClient } from '../../activities/openstack';
 import { startOpenStackSimulator, type OpenStackSimulator, type SimServer } from '../../simulators/openstack';
+import { isNameLookup } from '../../simulators/openstack/routes/servers';
 import { eventually } from '../support/wait';
 import { rejection } from './support';
 
@@ -140,6 +141,7 @@ describe('servers', () => {
     expect(await namesOf('foo-0')).toEqual(['foo-0-1', 'foo-0-2', 'foo-0-3']);
     expect(sim.stats.calls['compute GET /servers/detail']).toBe(5);
     expect(sim.stats.serversListed).toBe(4);
+    expect(sim.stats.serverLookups).toBe(0);
     expect(await namesOf('foo-0-1')).toEqual(['foo-0-1-1', 'foo-0-1-2']);
   });
 
@@ -148,9 +150,23 @@ describe('servers', () => {
     const client = createOpenStackClient(sim.credentials);
     const names = ['a.b+c(1)', 'A.B+C(1)', 'aXb+c(1)', 'a.b+c(1)-2', 'x-a.b+c(1)', 'run[1', 'r$^|*?{2}\\'];
     for (const name of names) await client.createServer({ ...SPEC, name });
+    sim.resetStats();
     for (const name of names) expect((await client.findServerByName(name))?.name).toBe(name);
     expect(await client.findServerByName('a.b+c')).toBeUndefined();
     expect(escapeRegex('a.b+c(1)')).toBe('a\\.b\\+c\\(1\\)');
+    // Each find is counted as a look-up (the benchmarks keep them apart from fleet lists).
+    expect(sim.stats.serverLookups).toBe(names.length + 1);
+  });
+
+  test.each([
+    ['^foo-0-1$', true],
+    ['^a\\.b\\+c\\(1\\)$', true],
+    ['^foo-0-[0-9]+$', false],
+    ['^a.b$', false],
+    ['foo-0-1', false],
+    ['^foo|bar$', false],
+  ])('the name filter %s is a look-up by name: %s', (filter, lookup) => {
+    expect(isNameLookup(filter)).toBe(lookup);
   });
 
   test('of two servers with the same name, find answers the older', async () => {

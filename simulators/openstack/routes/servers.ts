@@ -26,6 +26,13 @@ function sanitizeHostname(name: string, id: string): string {
   return truncate(hostname) || `Server-${id}`;
 }
 
+/**
+ * A name filter anchored at both ends with no regular-expression operator between (escapes allowed) can
+ * match one name only: the client is looking a server up by name, not listing a fleet. Nova does not
+ * tell the two apart; the count is the benchmarks', so they can (bench/benchmarks/economy.ts).
+ */
+export const isNameLookup = (filter: string): boolean => /^\^(?:[^\\.*+?()[\]{}|^$]|\\.)*\$$/.test(filter);
+
 /** Nova's servers: list (newest first, paged), create (BUILD, then ACTIVE after the boot delay), show, delete. */
 export function serverRoutes(state: SimState): Route[] {
   const { servers, flavors, networks, images } = state;
@@ -68,6 +75,7 @@ export function serverRoutes(state: SimState): Route[] {
     const result = page(rows, ctx, path, positionOf, state.pageSizeMax);
     if ('status' in result) return result;
     state.stats.serversListed += result.rows.length;
+    if (nameFilter !== null && isNameLookup(nameFilter)) state.stats.serverLookups += 1;
     const body: Record<string, unknown> = {
       servers: result.rows.map((s) =>
         detail ? detailOf(s, ctx, 'detail') : { id: s.id, name: s.name, links: links(ctx, 'servers', s.id) },
