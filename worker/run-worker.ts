@@ -6,7 +6,7 @@ import { flavorMetricsSinks } from './metrics/flavor-sinks';
 import { instrumentActivities } from './metrics/instrument';
 import { pressureObserver } from './metrics/pressure-observer';
 import type { WorkerMetrics } from './metrics/worker-metrics';
-import { workflowBundleOptions } from './workflow-bundle';
+import { workerBundleOptions } from './workflow-bundle';
 
 export interface RunningWorker {
   worker: Worker;
@@ -47,10 +47,7 @@ export async function runWorker(
     namespace,
     taskQueue,
     // A bundle given by the caller (the test suite's) is used as it is: bundler options would be ignored.
-    ...(!overrides.workflowBundle && {
-      workflowsPath: workflowBundleOptions.workflowsPath,
-      bundlerOptions: { preloadModules: workflowBundleOptions.preloadModules },
-    }),
+    ...(!overrides.workflowBundle && workerBundleOptions),
     activities: metrics ? instrumentActivities(activities, metrics) : activities,
     sinks: flavorMetricsSinks(metrics),
     maxConcurrentActivityTaskExecutions: 2000,

@@ -1,4 +1,4 @@
-import type { BundleOptions } from '@temporalio/worker';
+import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
 
 /**
  * How the workflow code is bundled: by the worker, by the test suite and by the replay tests alike, so
@@ -17,3 +17,9 @@ export const workflowBundleOptions = {
   workflowsPath: require.resolve('../workflows'),
   preloadModules: [require.resolve('../contracts/zod')],
 } satisfies Partial<BundleOptions>;
+
+/** The same, as a worker that bundles its workflow code itself takes them. */
+export const workerBundleOptions = {
+  workflowsPath: workflowBundleOptions.workflowsPath,
+  bundlerOptions: { preloadModules: workflowBundleOptions.preloadModules },
+} satisfies Partial<WorkerOptions>;
