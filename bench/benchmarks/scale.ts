@@ -36,24 +36,12 @@ export async function scaleBenchmark(): Promise<BenchOutcome> {
   const cases: ScaleRun[] = [];
   for (const flavors of parameters.scale()) {
     const runs = flavors === TARGET.flavors ? parameters.scaleRuns() : 1;
-    for (let run = 1; run <= runs; run++) {
-      const name = label({ flavors, run, runs });
-      log('scale', `${name}: starting, then ${changes} changes at ${RATE}/s (load average ${loadAverage()})…`);
-      const start = loadAverage();
-      const c = await runStreamingCase({ flavors, changes, perSecond: RATE, githubCredentials: GITHUB_CREDENTIALS });
-      cases.push({ ...c, run, runs, load: { start, end: loadAverage() } });
-      for (const row of caseRows(cases[cases.length - 1])) log('scale', `${row.figure}: ${row.value}`);
-    }
+    for (let run = 1; run <= runs; run++) cases.push(await runScaleCase({ flavors, run, runs }, changes));
   }
   // The cause probe: the target size once more with the dev server's database in memory. What the
   // start-up loses to SQLite's writes is the difference; what is left is CPU on the two cores.
   if (parameters.scale().includes(TARGET.flavors)) {
-    const probe = { flavors: TARGET.flavors, run: 1, runs: 1, inMemoryTemporal: true };
-    log('scale', `${label(probe)}: starting (load average ${loadAverage()})…`);
-    const start = loadAverage();
-    const c = await runStreamingCase({ ...probe, changes, perSecond: RATE, githubCredentials: GITHUB_CREDENTIALS });
-    cases.push({ ...c, run: 1, runs: 1, load: { start, end: loadAverage() } });
-    for (const row of caseRows(cases[cases.length - 1])) log('scale', `${row.figure}: ${row.value}`);
+    cases.push(await runScaleCase({ flavors: TARGET.flavors, run: 1, runs: 1, inMemoryTemporal: true }, changes));
   }
   const atTarget = cases.filter((c) => c.flavors === TARGET.flavors && !c.inMemoryTemporal);
   const probe = cases.find((c) => c.inMemoryTemporal);
@@ -85,6 +73,19 @@ export async function scaleBenchmark(): Promise<BenchOutcome> {
       })),
     },
   };
+}
+
+/** One case: its start-up, then `changes` changes at RATE a second; its figures logged as it ends. */
+async function runScaleCase(
+  at: Pick<ScaleRun, 'flavors' | 'run' | 'runs' | 'inMemoryTemporal'>,
+  changes: number,
+): Promise<ScaleRun> {
+  log('scale', `${label(at)}: starting, then ${changes} changes at ${RATE}/s (load average ${loadAverage()})…`);
+  const start = loadAverage();
+  const c = await runStreamingCase({ ...at, changes, perSecond: RATE, githubCredentials: GITHUB_CREDENTIALS });
+  const result = { ...c, run: at.run, runs: at.runs, load: { start, end: loadAverage() } };
+  for (const row of caseRows(result)) log('scale', `${row.figure}: ${row.value}`);
+  return result;
 }
 
 const label = ({
