@@ -6,7 +6,7 @@ import { flavorMetricsSinks } from './metrics/flavor-sinks';
 import { instrumentActivities } from './metrics/instrument';
 import { pressureObserver } from './metrics/pressure-observer';
 import type { WorkerMetrics } from './metrics/worker-metrics';
-import { workerBundleOptions } from './workflow-bundle';
+import { bundleApart } from './workflow-bundle';
 
 export interface RunningWorker {
   worker: Worker;
@@ -46,8 +46,8 @@ export async function runWorker(
     connection,
     namespace,
     taskQueue,
-    // A bundle given by the caller (the test suite's) is used as it is: bundler options would be ignored.
-    ...(!overrides.workflowBundle && workerBundleOptions),
+    // A bundle given by the caller (the test suite's) is used as it is.
+    workflowBundle: overrides.workflowBundle ?? (await bundleApart()),
     activities: metrics ? instrumentActivities(activities, metrics) : activities,
     sinks: flavorMetricsSinks(metrics),
     maxConcurrentActivityTaskExecutions: 2000,

@@ -1,4 +1,11 @@
-import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { BundleOptions, WorkflowBundle } from '@temporalio/worker';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * How the workflow code is bundled: by the worker, by the test suite and by the replay tests alike, so
@@ -18,8 +25,29 @@ export const workflowBundleOptions = {
   preloadModules: [require.resolve('../contracts/zod')],
 } satisfies Partial<BundleOptions>;
 
-/** The same, as a worker that bundles its workflow code itself takes them. */
-export const workerBundleOptions = {
-  workflowsPath: workflowBundleOptions.workflowsPath,
-  bundlerOptions: { preloadModules: workflowBundleOptions.preloadModules },
-} satisfies Partial<WorkerOptions>;
+/**
+ * The bundle, built in a child process. Webpack run inside the worker left about 110 MiB of its RSS
+ * behind for the process's whole life (RSS 174 → 282 MiB after the bundle and a full GC, 34 MiB of
+ * it live heap); built apart, only the 4 MiB of code comes back. It costs a node start-up and the
+ * compile of the bundler's modules, once per worker start: 3.0–3.7 s against 1.8–2.2 s in process.
+ */
+export async function bundleApart(): Promise<WorkflowBundle> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'workflow-bundle-'));
+  const out = path.join(dir, 'workflows.js');
+  try {
+    await execFileAsync(
+      process.execPath,
+      ['-r', require.resolve('@swc-node/register'), require.resolve('./bundle-main'), out],
+      {
+        // swc-node reads the project's tsconfig, whatever the working directory (as bin/ does).
+        env: { ...process.env, SWC_NODE_PROJECT: process.env.SWC_NODE_PROJECT ?? require.resolve('../tsconfig.json') },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ).catch((err: { stderr?: string; message: string }) => {
+      throw new Error(`bundling the workflow code failed: ${err.stderr?.trim() || err.message}`);
+    });
+    return { code: readFileSync(out, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

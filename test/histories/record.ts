@@ -15,7 +15,7 @@ import type { FlavorState } from '../../contracts/state';
 import { startSimulatedCloud, type SimulatedCloud } from '../../simulators/cloud';
 import { buildActivities, devServerExecutable } from '../../worker';
 import { flavorMetricsSinks } from '../../worker/metrics/flavor-sinks';
-import { workerBundleOptions } from '../../worker/workflow-bundle';
+import { bundleApart } from '../../worker/workflow-bundle';
 import { windowOpeningIn } from '../support/schedule-window';
 import { writeHistoryFile } from '../../bench/history-file';
 
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
-    ...workerBundleOptions,
+    workflowBundle: await bundleApart(),
     activities: buildActivities(config, client),
     sinks: flavorMetricsSinks(),
   });

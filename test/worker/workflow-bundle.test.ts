@@ -1,15 +1,14 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundleOptions } from '../../worker/workflow-bundle';
+import { bundleApart } from '../../worker/workflow-bundle';
 
 /**
  * The preload that lets every cached workflow share one zod (worker/workflow-bundle.ts) is in the
  * bundle for real: webpack keeps a preload only when it thinks the module has side effects, and drops
- * a preload of zod itself without a word, which leaves each workflow its own zod again.
+ * a preload of zod itself without a word, which leaves each workflow its own zod again. The bundle is
+ * the worker's own, built in a child process (bundleApart).
  */
 let code: string;
 beforeAll(async () => {
-  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
-  ({ code } = await bundleWorkflowCode({ ...workflowBundleOptions, logger: quiet }));
+  ({ code } = await bundleApart());
 }, 120_000);
 
 /** The text of one module of the bundle, from its header to the next. */
