@@ -10,7 +10,7 @@ import { startProcessMonitor, type WindowReport } from './process-monitor';
 import { driveIncrements } from './pressure-driver';
 import { startupBreakdown, type StartupBreakdown } from './startup-breakdown';
 import { distribution, type Distribution } from './stats';
-import type { WorkerSample } from './worker-child';
+import type { WorkerSample, WorkerWindowReport } from './worker-child';
 
 export interface StreamingCase {
   flavors: number;
@@ -52,8 +52,8 @@ export interface StreamingCaseResult extends StreamingCase {
   /** Cores used by the dev server, the worker and this process while idle and while the changes ran. */
   cpuCores: { idle: Record<string, number | null>; underChanges: Record<string, number | null> };
   /** The worker process with every stream up and nothing happening, then while the changes ran. */
-  idle: WindowReport;
-  underChanges: WindowReport;
+  idle: WorkerWindowReport;
+  underChanges: WorkerWindowReport;
   /**
    * This process (planner, simulators, client) while the changes ran: its lag delays the timestamps
    * taken in the simulators, so a large value here means the harness, not the worker, was slow.

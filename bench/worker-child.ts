@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { WorkerConfig } from '../worker';
 import type { CreateHops } from './create-hops';
 import type { ProcessSample, WindowReport } from './process-monitor';
+import type { BucketQuantiles, SdkHistogram } from './sdk-histograms';
 
 /** A process sample, with the worker's own counts once it runs. */
 export type WorkerSample = ProcessSample & {
@@ -13,11 +14,14 @@ export type WorkerSample = ProcessSample & {
   heartbeatingActivities?: number;
 };
 
+/** The worker's window, with Temporal core's latency histograms over it (sdk-histograms.ts). */
+export type WorkerWindowReport = WindowReport & { sdk: Record<SdkHistogram, BucketQuantiles> };
+
 export type ParentMessage = { type: 'mark' } | { type: 'report' } | { type: 'hops' } | { type: 'stop' };
 export type ChildMessage =
   | { type: 'ready' }
   | { type: 'sample'; sample: WorkerSample }
-  | { type: 'report'; report: WindowReport }
+  | { type: 'report'; report: WorkerWindowReport }
   | { type: 'hops'; hops: CreateHops[] };
 
 export interface WorkerChild {
@@ -27,7 +31,7 @@ export interface WorkerChild {
   /** Starts a measurement window in the worker (delay histogram, ELU and max RSS start afresh). */
   mark(): void;
   /** The worker's figures for the window since the last mark. */
-  report(): Promise<WindowReport>;
+  report(): Promise<WorkerWindowReport>;
   /** The hops of every create the worker made so far (see create-hops.ts). */
   hops(): Promise<CreateHops[]>;
   stop(): Promise<void>;
@@ -49,7 +53,7 @@ export async function startWorkerChild(config: WorkerConfig): Promise<WorkerChil
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const samples: WorkerSample[] = [];
-  const reports: ((report: WindowReport) => void)[] = [];
+  const reports: ((report: WorkerWindowReport) => void)[] = [];
   const hopAnswers: ((hops: CreateHops[]) => void)[] = [];
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -83,7 +87,7 @@ export async function startWorkerChild(config: WorkerConfig): Promise<WorkerChil
     samples,
     mark: () => send({ type: 'mark' }),
     report: () =>
-      new Promise<WindowReport>((resolve, reject) => {
+      new Promise<WorkerWindowReport>((resolve, reject) => {
         reports.push(resolve);
         send({ type: 'report' });
         void exited.then((how) => reject(new Error(how)));

@@ -8,6 +8,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { buildActivities, loadWorkerConfig, runWorker } from '../worker';
 import { recordCreateHops } from './create-hops';
 import { startProcessMonitor } from './process-monitor';
+import { histogramWindow, sdkHistogramExporter } from './sdk-histograms';
 import type { ChildMessage, ParentMessage, WorkerSample } from './worker-child';
 
 const SAMPLE_INTERVAL_MS = 1000;
@@ -16,7 +17,13 @@ async function main(): Promise<void> {
   const send = (message: ChildMessage) => process.send?.(message);
   const config = loadWorkerConfig({ env: process.env });
   // Warnings and errors only: the benchmark's own output stays readable, and logging costs little CPU.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  // Core's latency histograms, as a deployment exports them (worker/metrics), at a finer resolution.
+  const sdk = await sdkHistogramExporter();
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    shutdownSignals: [],
+    telemetryOptions: { metrics: sdk.telemetry },
+  });
   // The samples start before the worker exists (bundling is in them); its counts join once it runs.
   const started: { worker?: Worker } = {};
   const monitor = startProcessMonitor(SAMPLE_INTERVAL_MS, (sample) =>
@@ -33,9 +40,28 @@ async function main(): Promise<void> {
     console.error('worker failed:', err);
     process.exit(1);
   });
+  // A window's histograms are what core recorded since its mark: the read at the mark taken from the read at the
+  // report. A read that fails ends the process, so that the benchmark stops with the reason, not without a figure.
+  const read = () => {
+    const histograms = sdk.read();
+    histograms.catch((err: unknown) => {
+      console.error("reading the SDK's histograms:", err);
+      process.exit(1);
+    });
+    return histograms;
+  };
+  let marked = read();
   process.on('message', (message: ParentMessage) => {
-    if (message.type === 'mark') monitor.mark();
-    if (message.type === 'report') send({ type: 'report', report: monitor.report() });
+    if (message.type === 'mark') {
+      monitor.mark();
+      marked = read();
+    }
+    if (message.type === 'report') {
+      const report = monitor.report();
+      void Promise.all([marked, read()]).then(([before, after]) =>
+        send({ type: 'report', report: { ...report, sdk: histogramWindow(before, after) } }),
+      );
+    }
     if (message.type === 'hops') send({ type: 'hops', hops: createHops.hops() });
     if (message.type === 'stop') {
       monitor.stop();

@@ -4,6 +4,7 @@ import { parameters } from '../parameters';
 import type { BenchOutcome } from '../results';
 import { cdfPoints, round } from '../stats';
 import { LAST_LEG_HOPS } from '../last-leg';
+import { SDK_HISTOGRAMS, type SdkHistogram } from '../sdk-histograms';
 import { caseFigures, runStreamingCase, type StreamingCaseResult } from '../streaming-case';
 
 /** Issue 14's targets: the path's floor is 10–15 ms (stream read, signal, task dispatch, activation, two POSTs). */
@@ -57,6 +58,8 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
     }
     const { jit, nova } = result.lastLeg.newConnections;
     log('latency', `    new connections: JIT ${jit}, Nova ${nova} of ${result.lastLeg.count}`);
+    log('latency', '  Temporal core while the changes ran, p50 / p90 / p99 (bucket bounds):');
+    for (const [name, words] of SDK_HISTOGRAMS) log('latency', `    ${words}: ${sdkText(result, name)}`);
     const incomplete = Object.entries(result.lastLeg.incomplete);
     if (incomplete.length > 0)
       log('latency', `    not split: ${incomplete.map(([why, n]) => `${why} ${n}`).join(', ')}`);
@@ -130,6 +133,12 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
           value: `${c.lastLeg.hops[hop].min} / ${c.lastLeg.hops[hop].p50} / ${c.lastLeg.hops[hop].p99} ms`,
         })),
       ),
+      ...cases.flatMap((c) =>
+        SDK_HISTOGRAMS.map(([name, words]) => ({
+          figure: `Temporal core, ${label(c)}: ${words}, p50 / p90 / p99 (bucket bounds)`,
+          value: sdkText(c, name),
+        })),
+      ),
       ...cases.map((c) => ({
         figure: `last leg, ${label(c)}: JIT / Nova requests on a new connection`,
         value: `${c.lastLeg.newConnections.jit} / ${c.lastLeg.newConnections.nova} of ${c.lastLeg.count}`,
@@ -163,6 +172,16 @@ export async function latencyBenchmark(): Promise<BenchOutcome> {
       })),
     },
   };
+}
+
+/**
+ * One of core's histograms over the changes' window: its p50 / p90 / p99 as bucket bounds, and its count.
+ * Core rounds each duration down to whole ms, so the bucket `le=5` holds everything under 6 ms.
+ */
+function sdkText(c: StreamingCaseResult, name: SdkHistogram): string {
+  const { p50, p90, p99, count } = c.underChanges.sdk[name];
+  const bound = (ms: number) => (ms === Infinity ? '≥ 1001' : `< ${ms + 1}`);
+  return `${bound(p50)} / ${bound(p90)} / ${bound(p99)} ms (${count} recorded)`;
 }
 
 /**
