@@ -1,6 +1,5 @@
-import { request } from 'node:http';
 import type { MetricsExporterConfig } from '@temporalio/worker';
-import { freePort } from '../worker';
+import { sdkMetricsExporter } from '../worker';
 
 /**
  * Temporal core's own latency histograms of the worker under benchmark, read from its Prometheus
@@ -34,18 +33,17 @@ type Buckets = Map<number, number>;
 
 const BUCKETS_MS = [...Array.from({ length: 30 }, (_, i) => i + 1), 40, 50, 75, 100, 150, 200, 300, 500, 1000];
 
-/** The exporter's settings for Runtime.install (on a free loopback port), and a reader of its histograms. */
+/**
+ * The worker's own SDK exporter (worker/metrics/sdk-exporter.ts, a free loopback port) with these
+ * histograms' finer buckets: its settings for Runtime.install, and a reader of its histograms.
+ */
 export async function sdkHistogramExporter(): Promise<{
   telemetry: MetricsExporterConfig;
   read: () => Promise<Record<SdkHistogram, Buckets>>;
 }> {
-  const port = await freePort();
-  // Keyed by the name without core's `temporal_` prefix: "applies regardless of name prefixing" (runtime-options.d.ts).
-  const overrides = Object.fromEntries(SDK_HISTOGRAMS.map(([name]) => [name, BUCKETS_MS]));
-  return {
-    telemetry: { prometheus: { bindAddress: `127.0.0.1:${port}`, histogramBucketOverrides: overrides } },
-    read: async () => parseHistograms(await scrape(port)),
-  };
+  const histogramBucketOverrides = Object.fromEntries(SDK_HISTOGRAMS.map(([name]) => [name, BUCKETS_MS]));
+  const sdk = await sdkMetricsExporter({ histogramBucketOverrides });
+  return { telemetry: sdk.telemetry, read: async () => parseHistograms(await sdk.scrape()) };
 }
 
 /** Each histogram's quantiles over what was recorded between two reads. */
@@ -83,21 +81,4 @@ export function parseHistograms(text: string): Record<SdkHistogram, Buckets> {
     buckets.set(le, (buckets.get(le) ?? 0) + Number(match[3]));
   }
   return byName;
-}
-
-/** The exporter's text, over node:http: undici's channels are the hops' (create-hops.ts), kept to the creates. */
-function scrape(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/metrics', timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve(body) : reject(new Error(`the SDK exporter answered ${res.statusCode}`)),
-      );
-    });
-    req.on('timeout', () => req.destroy(new Error('the SDK exporter did not answer in 5 s')));
-    req.on('error', reject);
-    req.end();
-  });
 }

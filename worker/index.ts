@@ -7,6 +7,7 @@ export { buildActivities, connectWorkerGitHub } from './activities';
 export { lineChartSvg, type ChartBand, type LineChart } from './chart-svg';
 export { ConfigError, loadWorkerConfig, type WorkerConfig } from './config/load';
 export { checkCanStart, devServerAddress, launchDevServer, type DevServerProcess } from './dev-server';
+export { sdkMetricsExporter } from './metrics/sdk-exporter';
 export { freePort, portAnswers } from './ports';
 export { runWorker, type RunningWorker, type RunWorkerOptions } from './run-worker';
 export { devServerExecutable, temporalCliPath } from './temporal-cli';

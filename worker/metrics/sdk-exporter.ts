@@ -14,12 +14,15 @@ export interface SdkMetrics {
  * needs to know, and the worker's /metrics appends its scrape, so Prometheus has one target. The port
  * is chosen free just before the core binds it: a race with another process is possible, and would
  * only cost the SDK's part of the scrape. The SDK's names and units stay its defaults, the ones
- * Temporal's own SDK dashboards expect.
+ * Temporal's own SDK dashboards expect; a histogram's buckets may be overridden (by its name without
+ * the `temporal_` prefix: "applies regardless of name prefixing", the SDK's runtime-options.d.ts).
  */
-export async function sdkMetricsExporter(): Promise<SdkMetrics> {
+export async function sdkMetricsExporter(
+  options: { histogramBucketOverrides?: Record<string, number[]> } = {},
+): Promise<SdkMetrics> {
   const bindAddress = `127.0.0.1:${await freePort()}`;
   return {
-    telemetry: { prometheus: { bindAddress } },
+    telemetry: { prometheus: { bindAddress, histogramBucketOverrides: options.histogramBucketOverrides } },
     async scrape() {
       const response = await fetch(`http://${bindAddress}/metrics`, { signal: AbortSignal.timeout(5000) });
       if (!response.ok) throw new Error(`the SDK's metrics exporter answered ${response.status}`);
